@@ -1,0 +1,3 @@
+from lis.cli import main
+
+main()
