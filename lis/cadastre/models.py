@@ -139,12 +139,8 @@ class LandUsePurpose(models.Model):
         verbose_name=_("land-use type"),
     )
     area_m2 = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=1)
-    term_end = models.DateField(
-        _("term until"),
-        null=True,
-        blank=True,
-        help_text=_("Empty for long-term use (lâu dài)."),
-    )
+    long_term = models.BooleanField(_("long-term use"), default=False)
+    term_end = models.DateField(_("term until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("land-use purpose")
@@ -156,6 +152,10 @@ class LandUsePurpose(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["parcel", "land_use_type"], name="land_use_purpose_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(long_term=False) | Q(term_end__isnull=True),
+                name="land_use_purpose_one_term",
             ),
         ]
 
@@ -275,7 +275,10 @@ class RightKind(models.TextChoices):
 
 
 class Right(models.Model):
-    """A right of a land user on a parcel, with its share, origin and term."""
+    """A right of a land user on a parcel, with its share and origin.
+
+    The term of use belongs to each land-use purpose of the parcel.
+    """
 
     kind = models.CharField(
         _("kind"), max_length=10, choices=RightKind.choices, default=RightKind.LAND_USE
@@ -291,12 +294,6 @@ class Right(models.Model):
     )
     share = models.DecimalField(_("share"), max_digits=7, decimal_places=6, default=1)
     origin = models.CharField(_("origin"), max_length=300, blank=True)
-    term_end = models.DateField(
-        _("term until"),
-        null=True,
-        blank=True,
-        help_text=_("Empty for long-term use (lâu dài)."),
-    )
     certificate = models.ForeignKey(
         Certificate,
         on_delete=models.PROTECT,

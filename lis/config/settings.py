@@ -160,14 +160,28 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
+# Background tasks and the cache (progress of long work, shared by the web
+# server and the task consumer): Redis in production, files otherwise.
 _redis_url = env_str("REDIS_URL", "-")
 if _redis_url != "-":
     HUEY = {"huey_class": "huey.RedisHuey", "name": "lis", "url": _redis_url}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
+    }
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "lis",
         "filename": str(DATA_DIR / "tasks.sqlite3"),
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
     }
 HUEY["immediate"] = env_bool("LIS_TASKS_IMMEDIATE", False)
 HUEY["consumer"] = {"workers": env_int("LIS_TASK_WORKERS", 2), "worker_type": "thread"}

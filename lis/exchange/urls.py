@@ -1,4 +1,10 @@
 from django.urls import path
 
+from lis.exchange import views
+
 app_name = "exchange"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.upload, name="upload"),
+    path("jobs/<int:job_id>", views.job, name="job"),
+    path("jobs/<int:job_id>/status", views.job_status, name="job_status"),
+]

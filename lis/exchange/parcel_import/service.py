@@ -1,0 +1,185 @@
+"""`import_parcel_file`: read, check, and write a cadastral map file."""
+
+import logging
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lis.admin_units.selectors import CommuneResolver
+from lis.core import audit
+from lis.exchange.archives import dataset_path
+from lis.exchange.errors import ImportRefusedError
+from lis.exchange.parcel_import.candidates import Candidate, CandidateBuilder, Rejection
+from lis.exchange.parcel_import.checks import CrossChecks
+from lis.exchange.parcel_import.fields import resolve_field_map
+from lis.exchange.parcel_import.reader import open_source, read_batches
+from lis.exchange.parcel_import.shapes import check_shapes
+from lis.exchange.parcel_import.writer import write_candidates
+from lis.reference.models import LandUseCatalogue
+from lis.reference.selectors import LandUseCodeResolver, LandUserObjectResolver
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all", gettext_lazy("all or nothing")
+    VALID_ONLY = "valid", gettext_lazy("valid features only")
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    layer: str | None = None
+    srid: int | None = None
+    unit_catalogue: str | None = None
+    land_use_catalogue: str = LandUseCatalogue.TT08_2024
+    mode: str = ImportMode.ALL_OR_NOTHING
+    field_overrides: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+
+
+@dataclass
+class ImportReport:
+    file_name: str
+    layer: str
+    crs: str
+    mode: str
+    feature_count: int
+    field_map: dict[str, str]
+    rejections: list[Rejection] = field(default_factory=list)
+    accepted: int = 0
+    committed: bool = False
+    created: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rejected_features(self) -> int:
+        return len({r.feature for r in self.rejections})
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        data["rejections"] = [r.as_dict() for r in self.rejections]
+        data["rejected_features"] = self.rejected_features
+        return data
+
+
+def _no_progress(phase: str, done: int, total: int) -> None:
+    return None
+
+
+def import_parcel_file(
+    path: Path,
+    options: ImportOptions,
+    *,
+    acting_user,
+    progress: Progress = _no_progress,
+) -> ImportReport:
+    """Import the parcels of a Shapefile, GeoPackage or GeoJSON file.
+
+    Every feature is checked (boundary valid, codes known in the chosen code
+    lists, key unique in the file and the database) before anything is
+    written. In all-or-nothing mode a single rejection leaves the database
+    as it was; otherwise the valid features are written, in one transaction.
+    """
+    path = Path(path)
+    with dataset_path(path) as dataset:
+        return _import(dataset, path.name, options, acting_user, progress)
+
+
+def _import(dataset: Path, file_name: str, options, acting_user, progress) -> ImportReport:
+    source = open_source(dataset, options.layer, options.srid, options.encoding)
+    fields = resolve_field_map(source.fields, options.field_overrides)
+    report = ImportReport(
+        file_name=file_name,
+        layer=source.layer,
+        crs=source.crs.to_string(),
+        mode=options.mode,
+        feature_count=source.feature_count,
+        field_map=dict(fields.sources),
+        notes=[source.crs_note] if source.crs_note else [],
+    )
+
+    candidates = _read_candidates(source, fields, options, report, progress)
+    progress("check", 0, len(candidates))
+    accepted, cross_rejections = CrossChecks(candidates, fields).run()
+    report.rejections = sorted(
+        report.rejections + cross_rejections, key=lambda r: (r.feature, r.field)
+    )
+    report.accepted = len(accepted)
+    progress("check", len(candidates), len(candidates))
+
+    if report.rejections and options.mode == ImportMode.ALL_OR_NOTHING:
+        report.notes.append(_("Nothing was imported: the mode is all or nothing."))
+        logger.warning(
+            "Import of %s refused: %d features rejected",
+            file_name,
+            report.rejected_features,
+        )
+        return report
+    if not accepted:
+        return report
+    _write(accepted, source, report, acting_user, progress)
+    return report
+
+
+def _read_candidates(source, fields, options, report, progress) -> list[Candidate]:
+    builder = CandidateBuilder(
+        fields,
+        CommuneResolver(),
+        options.unit_catalogue,
+        LandUseCodeResolver(options.land_use_catalogue),
+        LandUserObjectResolver(LandUseCatalogue.TT08_2024),
+    )
+    srid = settings.LIS_STORAGE_SRID
+    columns = sorted(set(fields.sources.values()))
+    candidates: list[Candidate] = []
+    progress("read", 0, source.feature_count)
+    for batch in read_batches(source, columns, options.encoding):
+        shapes = check_shapes(batch.geometries, source.crs, srid)
+        accepted, rejected = builder.build(batch, shapes)
+        candidates.extend(accepted)
+        report.rejections.extend(rejected)
+        progress("read", batch.start + len(shapes), source.feature_count)
+    return candidates
+
+
+def _audit(report: ImportReport, acting_user) -> None:
+    audit.record(
+        "parcels.import",
+        actor=acting_user,
+        file_name=report.file_name,
+        features=report.feature_count,
+        rejected=report.rejected_features,
+        **report.created,
+    )
+
+
+def _write(accepted, source, report, acting_user, progress) -> None:
+    srid = settings.LIS_STORAGE_SRID
+    survey_srid = source.crs.to_epsg() or srid
+    try:
+        with transaction.atomic():
+            report.created = write_candidates(
+                accepted, srid=srid, survey_srid=survey_srid, progress=progress
+            )
+            _audit(report, acting_user)
+    except IntegrityError as err:
+        # Another import saved the same key or serial between the checks
+        # and this write; the transaction left nothing behind.
+        raise ImportRefusedError(
+            _("Data saved meanwhile conflicts with this file; run the import again.")
+        ) from err
+    report.committed = True
+
+    logger.info(
+        "Imported %d parcels from %s (%d features rejected)",
+        report.created["parcels"],
+        report.file_name,
+        report.rejected_features,
+    )

@@ -1,0 +1,94 @@
+"""Checking and transforming a batch of parcel boundaries at once."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+import pygeohash
+import shapely
+from django.utils.translation import gettext as _
+from pyproj import CRS
+
+from lis.cadastre import geometry
+from lis.core import crs
+
+# Where a parcel of Vietnam can lie (WGS84), with a margin: a boundary
+# outside was read in the wrong coordinate reference system.
+VIETNAM_LON = (101.0, 118.0)
+VIETNAM_LAT = (7.0, 24.0)
+
+
+@dataclass(frozen=True)
+class Shape:
+    geom: shapely.MultiPolygon | None
+    area_m2: Decimal | None
+    uid: str | None
+    problem: str | None
+
+
+def _transform(geoms: np.ndarray, source: CRS, srid: int) -> np.ndarray:
+    def move(xy: np.ndarray) -> np.ndarray:
+        x, y = crs.transform_coords(xy[:, 0], xy[:, 1], source, srid)
+        return np.column_stack([x, y])
+
+    return shapely.transform(geoms, move)
+
+
+def check_shapes(geoms: np.ndarray, source: CRS, srid: int) -> list[Shape]:
+    """Validate boundaries in the file's CRS, then bring them to `srid`.
+
+    Validity is judged in the file's own coordinates, so that the reported
+    location of a self-intersection can be found in the file.
+    """
+    problems = [geometry.geometry_problem(g) for g in geoms]
+    good = np.array([p is None for p in problems], dtype=bool)
+    moved = np.full(len(geoms), None, dtype=object)
+    if good.any():
+        flat = shapely.force_2d(geoms[good])
+        moved[good] = _transform(flat, source, srid)
+    lon_lat = _representative_lon_lat(moved, good, srid)
+    return [
+        _finish(problems[i], moved[i], lon_lat.get(i))
+        for i in range(len(geoms))
+    ]
+
+
+def _representative_lon_lat(
+    moved: np.ndarray, good: np.ndarray, srid: int
+) -> dict[int, tuple[float, float]]:
+    indexes = np.flatnonzero(good)
+    if not len(indexes):
+        return {}
+    points = shapely.point_on_surface(moved[indexes])
+    xy = shapely.get_coordinates(points)
+    lon, lat = crs.vn2000_to_wgs84(srid).transform(xy[:, 0], xy[:, 1])
+    return {int(i): (float(lon[k]), float(lat[k])) for k, i in enumerate(indexes)}
+
+
+def _finish(
+    problem: str | None, geom: shapely.Geometry | None, lon_lat: tuple | None
+) -> Shape:
+    if problem:
+        return Shape(None, None, None, problem)
+    lon, lat = lon_lat
+    if not (
+        VIETNAM_LON[0] <= lon <= VIETNAM_LON[1]
+        and VIETNAM_LAT[0] <= lat <= VIETNAM_LAT[1]
+    ):
+        return Shape(
+            None,
+            None,
+            None,
+            _(
+                "the boundary lies outside Vietnam (%(lat).4f, %(lon).4f):"
+                " check the coordinate reference system"
+            )
+            % {"lat": lat, "lon": lon},
+        )
+    problem = geometry.geometry_problem(geom)
+    if problem:
+        return Shape(None, None, None, _("after transformation, %(problem)s") % {
+            "problem": problem
+        })
+    uid = pygeohash.encode(lat, lon, precision=crs.GEOHASH_LENGTH)
+    return Shape(geometry.as_multipolygon(geom), geometry.area_m2(geom), uid, None)
