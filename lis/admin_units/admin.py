@@ -27,7 +27,13 @@ class AdministrativeUnitAdmin(ReadOnlyAdmin):
 
 @admin.register(UnitSuccession)
 class UnitSuccessionAdmin(ReadOnlyAdmin):
-    list_display = ["predecessor", "successor", "change", "keeps_identity", "effective_date"]
+    list_display = [
+        "predecessor",
+        "successor",
+        "change",
+        "keeps_identity",
+        "effective_date",
+    ]
     list_filter = ["keeps_identity", "effective_date"]
     search_fields = [
         "predecessor__code",

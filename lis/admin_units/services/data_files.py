@@ -104,7 +104,9 @@ def read_csv(path: Path, columns: Sequence[str]) -> list[CsvRow]:
     for fields in reader:
         if not any(value.strip() for value in fields):
             continue
-        row = CsvRow(path.name, reader.line_num, dict(zip(header, fields)))
+        row = CsvRow(
+            path.name, reader.line_num, dict(zip(header, fields, strict=False))
+        )
         if len(fields) != len(header):
             column = header[len(fields)] if len(fields) < len(header) else ""
             raise row.fail(

@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Model
 
 from lis.admin_units.models import AdministrativeUnit, UnitCatalogue, UnitSuccession
 from lis.admin_units.services.data_files import LoadReport, upsert
@@ -17,12 +18,16 @@ from lis.core import audit
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "admin_units_binh_phuoc.csv"
+DEFAULT_PATH = (
+    Path(__file__).resolve().parents[1] / "data" / "admin_units_binh_phuoc.csv"
+)
 
 UnitsByKey = dict[tuple[str, str], AdministrativeUnit]
 
 
-def load_admin_units(path: Path | None = None) -> LoadReport:
+def load_admin_units(
+    path: Path | None = None, *, acting_user: Model | None = None
+) -> LoadReport:
     """Create or update the units of both catalogues and the 2025 successions.
 
     Loads the old province, districts and communes into catalogue "2004"
@@ -31,8 +36,8 @@ def load_admin_units(path: Path | None = None) -> LoadReport:
     1662/NQ-UBTVQH15); districts have none, the level was abolished (Luật
     72/2025/QH15). Idempotent: rows already equal are counted unchanged and
     not written. The file is checked completely before anything is written,
-    and everything happens in one transaction with one audit record, made
-    only if something changed.
+    and everything happens in one transaction with one audit record (by
+    `acting_user`, None for the system), made only if something changed.
     """
     source = path or DEFAULT_PATH
     unit_file = read_unit_file(source)
@@ -44,7 +49,7 @@ def load_admin_units(path: Path | None = None) -> LoadReport:
             _upsert_unit(record, units, report)
         _upsert_successions(unit_file.successions, units, report)
         if report.changed:
-            audit.record("admin_units.load", actor=None, **report.as_counts())
+            audit.record("admin_units.load", actor=acting_user, **report.as_counts())
 
     logger.log(
         logging.INFO if report.changed else logging.DEBUG,
@@ -58,7 +63,9 @@ def load_admin_units(path: Path | None = None) -> LoadReport:
 def _upsert_unit(
     record: UnitRecord, units: UnitsByKey, report: LoadReport
 ) -> AdministrativeUnit:
-    parent = units[(record.catalogue, record.parent_code)] if record.parent_code else None
+    parent = (
+        units[(record.catalogue, record.parent_code)] if record.parent_code else None
+    )
     values = {
         "catalogue": record.catalogue,
         "code": record.code,
@@ -71,13 +78,17 @@ def _upsert_unit(
         "legal_basis": record.legal_basis,
     }
     key = (record.catalogue, record.code)
-    return upsert(AdministrativeUnit, units, key, values, report.table(AdministrativeUnit))
+    return upsert(
+        AdministrativeUnit, units, key, values, report.table(AdministrativeUnit)
+    )
 
 
 def _upsert_successions(
     successions: list[SuccessionRecord], units: UnitsByKey, report: LoadReport
 ) -> None:
-    existing = {(s.predecessor_id, s.successor_id): s for s in UnitSuccession.objects.all()}
+    existing = {
+        (s.predecessor_id, s.successor_id): s for s in UnitSuccession.objects.all()
+    }
     counts = report.table(UnitSuccession)
     for record in successions:
         predecessor = units[(UnitCatalogue.BEFORE_2025, record.old_code)]

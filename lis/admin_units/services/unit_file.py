@@ -39,7 +39,10 @@ _CODE_PATTERN = {
     UnitLevel.DISTRICT: r"\d{3}",
     UnitLevel.COMMUNE: r"\d{5}",
 }
-_PARENT_LEVEL = {UnitLevel.DISTRICT: UnitLevel.PROVINCE, UnitLevel.COMMUNE: UnitLevel.DISTRICT}
+_PARENT_LEVEL = {
+    UnitLevel.DISTRICT: UnitLevel.PROVINCE,
+    UnitLevel.COMMUNE: UnitLevel.DISTRICT,
+}
 
 
 @dataclass(frozen=True)
@@ -178,7 +181,11 @@ def _add_new_unit(row: CsvRow, known: dict[str, UnitRecord], unit: UnitRecord) -
             raise row.fail(
                 column,
                 _("new unit %(code)s is “%(value)s” on line %(line)d")
-                % {"code": unit.code, "value": getattr(first, attr), "line": first.line},
+                % {
+                    "code": unit.code,
+                    "value": getattr(first, attr),
+                    "line": first.line,
+                },
             )
 
 

@@ -95,7 +95,9 @@ def test_load_admin_units_maps_every_old_commune_to_one_new_unit(loaded_units):
 def test_load_admin_units_marks_two_units_kept_unchanged(loaded_units):
     """NQ 1662: Xã Bù Gia Mập and Xã Đak Ơ (now spelled Đăk Ơ) were kept."""
 
-    kept = UnitSuccession.objects.filter(keeps_identity=True).order_by("predecessor__code")
+    kept = UnitSuccession.objects.filter(keeps_identity=True).order_by(
+        "predecessor__code"
+    )
 
     assert [
         (s.predecessor.code, s.predecessor.name, s.successor.code, s.successor.name)
@@ -137,7 +139,9 @@ def test_load_admin_units_first_run_leaves_one_audit_record(no_units):
 
 @pytest.mark.django_db
 def test_load_admin_units_updates_a_changed_name(loaded_units, edited_unit_file):
-    path = edited_unit_file({15: LINE_15.replace("Phường Tân Đồng", "Phường Tân Đồng A")})
+    path = edited_unit_file(
+        {15: LINE_15.replace("Phường Tân Đồng", "Phường Tân Đồng A")}
+    )
 
     report = load_admin_units(path)
 
@@ -204,7 +208,9 @@ def test_load_admin_units_rejects_malformed_row_unchanged(
 @pytest.mark.django_db
 def test_load_admin_units_rejects_file_lacking_a_column(no_units, tmp_path):
     path = tmp_path / "units.csv"
-    path.write_text("level,old_code,old_name\nprovince,70,Tỉnh Bình Phước\n", encoding="utf-8")
+    path.write_text(
+        "level,old_code,old_name\nprovince,70,Tỉnh Bình Phước\n", encoding="utf-8"
+    )
 
     with pytest.raises(DataFileError) as raised:
         load_admin_units(path)
@@ -213,4 +219,3 @@ def test_load_admin_units_rejects_file_lacking_a_column(no_units, tmp_path):
         "units.csv, line 1, column “old_type”: the header lacks this column"
     )
     assert AdministrativeUnit.objects.count() == 0
-

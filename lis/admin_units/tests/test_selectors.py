@@ -4,8 +4,8 @@ Both implement the same rules (DOMAIN.md §5: an old and a new code can be
 equal and mean different land), so each test runs on both.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pytest
 
@@ -15,7 +15,11 @@ from lis.admin_units.errors import (
     UnknownUnitCodeError,
 )
 from lis.admin_units.models import AdministrativeUnit
-from lis.admin_units.selectors import CommuneResolver, current_unit, resolve_commune_code
+from lis.admin_units.selectors import (
+    CommuneResolver,
+    current_unit,
+    resolve_commune_code,
+)
 
 
 @dataclass
@@ -81,7 +85,9 @@ def test_current_unit_of_merged_commune_is_its_2025_unit(lookup):
     )
 
 
-@pytest.mark.parametrize(("code", "name"), [("25222", "Xã Bù Gia Mập"), ("25225", "Xã Đak Ơ")])
+@pytest.mark.parametrize(
+    ("code", "name"), [("25222", "Xã Bù Gia Mập"), ("25225", "Xã Đak Ơ")]
+)
 @pytest.mark.django_db
 def test_resolve_commune_code_kept_unit_without_catalogue(lookup, code, name):
     """A unit kept unchanged ("Giữ nguyên") is the same land under one code."""
@@ -137,7 +143,10 @@ def test_commune_resolver_agrees_with_selectors_on_every_code(loaded_units):
     codes = set(AdministrativeUnit.objects.communes().values_list("code", flat=True))
 
     outcomes = [
-        (_outcome(resolve_commune_code, code, cat), _outcome(resolver.resolve, code, cat))
+        (
+            _outcome(resolve_commune_code, code, cat),
+            _outcome(resolver.resolve, code, cat),
+        )
         for code in sorted(codes)
         for cat in (None, "2004", "2025")
     ]
@@ -148,7 +157,9 @@ def test_commune_resolver_agrees_with_selectors_on_every_code(loaded_units):
 
 
 @pytest.mark.django_db
-def test_commune_resolver_answers_without_queries(loaded_units, django_assert_num_queries):
+def test_commune_resolver_answers_without_queries(
+    loaded_units, django_assert_num_queries
+):
     resolver = CommuneResolver()
 
     with django_assert_num_queries(0):
@@ -158,7 +169,9 @@ def test_commune_resolver_answers_without_queries(loaded_units, django_assert_nu
     assert current.name == "Phường Bình Phước"
 
 
-def _outcome(resolve: Callable[..., AdministrativeUnit], code: str, catalogue) -> object:
+def _outcome(
+    resolve: Callable[..., AdministrativeUnit], code: str, catalogue
+) -> object:
     try:
         return resolve(code, catalogue).pk
     except (UnknownUnitCodeError, AmbiguousUnitCodeError) as err:
