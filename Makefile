@@ -44,8 +44,10 @@ $(VENV)/bin/python:
 	$(VENV)/bin/python -c "import sqlite3, sys; \
 		sys.exit(not hasattr(sqlite3.connect(':memory:'), 'enable_load_extension'))"
 
-$(VENV)/.run-installed: $(VENV)/bin/python requirements.txt pyproject.toml
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+$(VENV)/.run-installed: $(VENV)/bin/python requirements.txt constraints-build.txt \
+		pyproject.toml
+	PIP_CONSTRAINT=$(CURDIR)/constraints-build.txt $(VENV)/bin/pip install --quiet \
+		--disable-pip-version-check -r requirements.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 

@@ -21,7 +21,7 @@ DATA_DIR = Path(env_str("LIS_DATA_DIR", str(PROJECT_DIR / "var")))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = env_str("LIS_SECRET_KEY", "insecure-development-key" if DEBUG else None)
-if not DEBUG and SECRET_KEY.startswith("insecure-"):
+if not DEBUG and SECRET_KEY.startswith(("insecure-", "change-me")):
     raise ImproperlyConfigured("LIS_SECRET_KEY must be set to a secret value.")
 
 ALLOWED_HOSTS = env_list("LIS_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])

@@ -1,22 +1,26 @@
-"""Reading features from a cadastral file through GDAL (pyogrio)."""
+"""Reading features from a cadastral file through the system's GDAL.
 
+GeoDjango's GDAL bindings are used rather than a wheel that bundles its
+own GDAL and PROJ: two copies of those libraries in one process crash it
+(they share C++ symbols), and DESIGN.md takes GDAL/GEOS/PROJ from Debian.
+"""
+
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import pyogrio
 import shapely
+from django.contrib.gis.gdal import DataSource, GDALException
 from django.utils.translation import gettext as _
-from pyogrio import raw
-from pyogrio.errors import DataLayerError, DataSourceError
 from pyproj import CRS
 from pyproj.exceptions import CRSError
 
 from lis.exchange.errors import ImportRefusedError, MissingCRSError
 
 BATCH_SIZE = 20_000
-POLYGONAL = {"Polygon", "MultiPolygon", "Polygon Z", "MultiPolygon Z", "Unknown"}
+POLYGONAL = {"Polygon", "MultiPolygon", "Polygon25D", "MultiPolygon25D", "Unknown"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class SourceInfo:
     feature_count: int
     crs: CRS
     crs_note: str | None
+    encoding: str
 
 
 @dataclass(frozen=True)
@@ -38,24 +43,28 @@ class Batch:
     columns: dict[str, np.ndarray]
 
 
-def _choose_layer(path: Path, layer: str | None) -> str:
+def _open(path: Path, encoding: str) -> DataSource:
     try:
-        layers = pyogrio.list_layers(path)
-    except (DataSourceError, OSError) as err:
+        return DataSource(str(path), encoding=encoding)
+    except GDALException as err:
         raise ImportRefusedError(
             _("GDAL cannot open %(name)s as a spatial file: %(reason)s")
             % {"name": path.name, "reason": err}
         ) from err
-    names = [str(name) for name, _kind in layers]
-    if layer is not None:
-        if layer not in names:
+
+
+def _choose_layer(source: DataSource, wanted: str | None):
+    layers = list(source)
+    names = [layer.name for layer in layers]
+    if wanted is not None:
+        if wanted not in names:
             raise ImportRefusedError(
                 _("The file has no layer %(layer)s; its layers are: %(layers)s.")
-                % {"layer": layer, "layers": ", ".join(names)}
+                % {"layer": wanted, "layers": ", ".join(names)}
             )
-        return layer
-    polygonal = [str(name) for name, kind in layers if kind in POLYGONAL or kind is None]
-    if len(polygonal) == 1 or (polygonal and len(names) == 1):
+        return layers[names.index(wanted)]
+    polygonal = [layer for layer in layers if layer.geom_type.name in POLYGONAL]
+    if len(polygonal) == 1:
         return polygonal[0]
     if not polygonal:
         raise ImportRefusedError(
@@ -64,78 +73,91 @@ def _choose_layer(path: Path, layer: str | None) -> str:
         )
     raise ImportRefusedError(
         _("The file has several polygon layers (%(layers)s); name the one to import.")
-        % {"layers": ", ".join(polygonal)}
+        % {"layers": ", ".join(layer.name for layer in polygonal)}
     )
 
 
-def _source_crs(declared: str | None, named_srid: int | None) -> tuple[CRS, str | None]:
-    if named_srid is not None:
-        try:
-            named = CRS.from_epsg(named_srid)
-        except CRSError as err:
-            raise ImportRefusedError(
-                _("EPSG:%(srid)s is not a known coordinate reference system.")
-                % {"srid": named_srid}
-            ) from err
-        note = None
-        if declared and not CRS.from_user_input(declared).equals(named):
-            note = _(
-                "The file declares %(declared)s; it was read as EPSG:%(srid)s as named."
-            ) % {"declared": CRS.from_user_input(declared).name, "srid": named_srid}
-        return named, note
-    if not declared:
-        raise MissingCRSError()
+def _declared_crs(layer) -> CRS | None:
+    srs = layer.srs
+    if srs is None:
+        return None
     try:
-        return CRS.from_user_input(declared), None
+        crs = CRS.from_wkt(srs.wkt)
     except CRSError as err:
         raise ImportRefusedError(
             _("The file's coordinate reference system cannot be read: %(reason)s")
             % {"reason": err}
         ) from err
+    # A GeoPackage without a CRS declares "Undefined geographic SRS" or
+    # "Undefined Cartesian SRS" (srs_id 0 or -1), which GDAL may read as a
+    # local "Undefined SRS".
+    if crs.type_name == "Engineering CRS" or crs.name.startswith("Undefined"):
+        return None
+    return crs
+
+
+def _source_crs(declared: CRS | None, named_srid: int | None) -> tuple[CRS, str | None]:
+    if named_srid is None:
+        if declared is None:
+            raise MissingCRSError()
+        return declared, None
+    try:
+        named = CRS.from_epsg(named_srid)
+    except CRSError as err:
+        raise ImportRefusedError(
+            _("EPSG:%(srid)s is not a known coordinate reference system.")
+            % {"srid": named_srid}
+        ) from err
+    note = None
+    if declared is not None and not declared.equals(named, ignore_axis_order=True):
+        note = _(
+            "The file declares %(declared)s; it was read as EPSG:%(srid)s as named."
+        ) % {"declared": declared.name, "srid": named_srid}
+    return named, note
 
 
 def open_source(
     path: Path, layer: str | None, named_srid: int | None, encoding: str | None
 ) -> SourceInfo:
     """Inspect the file: layer, fields, feature count and CRS."""
-    chosen = _choose_layer(path, layer)
-    try:
-        info = pyogrio.read_info(path, layer=chosen, encoding=encoding)
-    except (DataSourceError, DataLayerError) as err:
-        raise ImportRefusedError(str(err)) from err
-    crs, note = _source_crs(info.get("crs"), named_srid)
+    encoding = encoding or "utf-8"
+    chosen = _choose_layer(_open(path, encoding), layer)
+    crs, note = _source_crs(_declared_crs(chosen), named_srid)
     return SourceInfo(
         path=path,
-        layer=chosen,
-        fields=[str(name) for name in info["fields"]],
-        feature_count=int(info["features"]),
+        layer=chosen.name,
+        fields=list(chosen.fields),
+        feature_count=len(chosen),
         crs=crs,
         crs_note=note,
+        encoding=encoding,
     )
 
 
-def read_batches(
-    source: SourceInfo, columns: list[str], encoding: str | None
-) -> Iterator[Batch]:
+def _wkb(feature) -> bytes | None:
+    try:
+        geometry = feature.geom
+    except GDALException:
+        return None
+    return bytes(geometry.wkb)
+
+
+def read_batches(source: SourceInfo, columns: list[str]) -> Iterator[Batch]:
     """Yield the layer's features in batches, geometries as shapely objects."""
+    layer = _choose_layer(_open(source.path, source.encoding), source.layer)
+    features = iter(layer)
     start = 0
-    while start < source.feature_count:
-        meta, _fids, wkb, values = raw.read(
-            source.path,
-            layer=source.layer,
-            encoding=encoding,
-            columns=columns,
-            skip_features=start,
-            max_features=BATCH_SIZE,
-            return_fids=True,
-            datetime_as_string=True,
-        )
-        if len(wkb) == 0:
-            break
-        names = [str(name) for name in meta["fields"]]
+    while True:
+        chunk = list(itertools.islice(features, BATCH_SIZE))
+        if not chunk:
+            return
+        wkbs = np.array([_wkb(f) for f in chunk], dtype=object)
+        values = {
+            name: np.array([f.get(name) for f in chunk], dtype=object) for name in columns
+        }
         yield Batch(
             start=start,
-            geometries=shapely.from_wkb(wkb, on_invalid="ignore"),
-            columns=dict(zip(names, values)),
+            geometries=shapely.from_wkb(wkbs, on_invalid="ignore"),
+            columns=values,
         )
-        start += len(wkb)
+        start += len(chunk)

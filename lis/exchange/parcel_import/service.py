@@ -140,7 +140,7 @@ def _read_candidates(source, fields, options, report, progress) -> list[Candidat
     columns = sorted(set(fields.sources.values()))
     candidates: list[Candidate] = []
     progress("read", 0, source.feature_count)
-    for batch in read_batches(source, columns, options.encoding):
+    for batch in read_batches(source, columns):
         shapes = check_shapes(batch.geometries, source.crs, srid)
         accepted, rejected = builder.build(batch, shapes)
         candidates.extend(accepted)

@@ -171,7 +171,6 @@ def test_shapefile_without_prj_is_refused_then_imported_with_a_named_crs(tmp_pat
         tmp_path / "nocrs.shp",
         [feature(square(0), 1, 1)],
         crs=None,
-        driver="ESRI Shapefile",
     )
     with pytest.raises(MissingCRSError):
         _import(path)
