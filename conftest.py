@@ -3,6 +3,22 @@
 import pytest
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _static_files_from_the_sources():
+    """Serve static files from the apps and node_modules, uncollected."""
+    from django.conf import settings
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    }
+
+
 @pytest.fixture(autouse=True)
 def _tasks_run_immediately():
     """Run queued tasks in the calling thread, as the consumer would."""
