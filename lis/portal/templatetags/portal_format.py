@@ -59,8 +59,9 @@ def share(value) -> str:
     hundredths = (amount * 100).quantize(Decimal("0.01"))
     whole = hundredths == hundredths.to_integral_value()
     percent = f"{_number(hundredths, 0 if whole else 2)}%"
-    fraction = Fraction(amount).limit_denominator(1000)
-    if amount == 1 or abs(Fraction(amount) - fraction) >= Fraction(1, 10**6):
+    # Shares are stored to 6 decimals: 1/3 is kept as 0.333333.
+    fraction = Fraction(amount).limit_denominator(100)
+    if amount == 1 or abs(Fraction(amount) - fraction) > Fraction(5, 10**7):
         return percent
     return f"{fraction.numerator}/{fraction.denominator} ({percent})"
 
