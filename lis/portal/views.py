@@ -49,7 +49,7 @@ def _map_settings() -> dict:
             "openParcel": _("Open the parcel page"),
             "noResult": _("No parcel found."),
             "more": _("%(count)s more: refine the search."),
-            "found": _("%(count)s parcels found."),
+            "found": _("Parcels found: %(count)s."),
             "searchFailed": _("The search failed; try again."),
             "close": _("Close"),
         },
