@@ -21,7 +21,7 @@ _THIN_BAND_MM = 20 * MM_PER_M
 
 def to_cm_mm(metres: float) -> int:
     """Return `metres` as millimetres, rounded to the centimetre."""
-    return int(round(metres * 100)) * _CM
+    return round(metres * 100) * _CM
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Feature:
 
     def edges(self, y_mm: int) -> tuple[int, int]:
         wave = math.sin(2 * math.pi * y_mm / self.wavelength_mm + self.phase)
-        left = int(round(self.centre_mm + self.amplitude_mm * wave - self.width_mm / 2))
+        left = round(self.centre_mm + self.amplitude_mm * wave - self.width_mm / 2)
         return left, left + self.width_mm
 
 
@@ -55,9 +55,9 @@ def _settled_row(
 ) -> list[tuple[int, BandKind]]:
     spacing = rng.uniform(*style.road_spacing_m) * MM_PER_M
     units = [_road_unit(rng, style) for _ in range(max(1, round(height_mm / spacing)))]
-    while len(units) > 1 and _depth(sum(units, [])) > 0.6 * height_mm:
+    while len(units) > 1 and _depth(_flat(units)) > 0.6 * height_mm:
         units.pop()
-    gaps = _split(rng, height_mm - _depth(sum(units, [])), len(units) + 1, 2.0)
+    gaps = _split(rng, height_mm - _depth(_flat(units)), len(units) + 1, 2.0)
     bands: list[tuple[int, BandKind]] = []
     for index, gap in enumerate(gaps):
         bands += _gap_bands(rng, style, gap, index > 0, index < len(units))
@@ -66,7 +66,9 @@ def _settled_row(
     return _merge_thin(bands)
 
 
-def _road_unit(rng: np.random.Generator, style: ZoneStyle) -> list[tuple[int, BandKind]]:
+def _road_unit(
+    rng: np.random.Generator, style: ZoneStyle
+) -> list[tuple[int, BandKind]]:
     return [
         (to_cm_mm(rng.uniform(*style.lots_depth_m)), BandKind.LOTS),
         (to_cm_mm(rng.uniform(*style.road_width_m)), BandKind.ROAD),
@@ -130,6 +132,10 @@ def _merge_thin(bands: list[tuple[int, BandKind]]) -> list[tuple[int, BandKind]]
     return merged
 
 
+def _flat(units: list[list[tuple[int, BandKind]]]) -> list[tuple[int, BandKind]]:
+    return [band for unit in units for band in unit]
+
+
 def _depth(bands: list[tuple[int, BandKind]]) -> int:
     return sum(depth for depth, _ in bands)
 
@@ -173,7 +179,9 @@ def column_features(
         ]
     if draw < style.stream_share + style.canal_share:
         centre = x0_mm + rng.uniform(0.3, 0.7) * width_mm
-        return [Feature(Slot.CANAL, centre, to_cm_mm(rng.uniform(*style.canal_width_m)))]
+        return [
+            Feature(Slot.CANAL, centre, to_cm_mm(rng.uniform(*style.canal_width_m)))
+        ]
     if style.lane_spacing_m is None:
         return []
     return _lanes(rng, style, x0_mm, width_mm)

@@ -23,7 +23,9 @@ _TOLERANCE = 0.08
 def commune_layout(seed: int, commune: Commune, parcels: int) -> Layout:
     """Lay out `parcels` parcels for `commune`, deterministically for `seed`."""
     rng = np.random.default_rng([seed, int(commune.code)])
-    targets = [(style, count) for style, count in zone_targets(commune, parcels) if count]
+    targets = [
+        (style, count) for style, count in zone_targets(commune, parcels) if count
+    ]
     # Zones share one width, so that the block is about square.
     area_km2 = sum(count / style.parcels_per_km2 for style, count in targets)
     width_m = math.sqrt(area_km2) * 1000

@@ -102,7 +102,11 @@ def _register_numbers(
     order = np.lexsort((np.arange(len(date)), date, prefix, commune))
     group = np.char.add(commune[order].astype(str), prefix[order])
     starts = np.r_[0, np.flatnonzero(group[1:] != group[:-1]) + 1]
-    running = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    running = np.arange(len(order)) - np.repeat(
+        starts, np.diff(np.r_[starts, len(order)])
+    )
     numbers = np.empty(len(order), dtype=object)
-    numbers[order] = [f"{p}{n + 1:05d}" for p, n in zip(prefix[order], running.tolist())]
+    numbers[order] = [
+        f"{p}{n + 1:05d}" for p, n in zip(prefix[order], running.tolist())
+    ]
     return numbers

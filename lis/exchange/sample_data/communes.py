@@ -41,17 +41,49 @@ class Commune:
 
 
 SAMPLE_COMMUNES: tuple[Commune, ...] = (
-    Commune("25195", "Phường Tân Phú", "Thành phố Đồng Xoài", 11.5349, 106.8832,
-            "Khu phố", 0.15),
-    Commune("25297", "Xã Lộc Thái", "Huyện Lộc Ninh", 11.80, 106.60, "Ấp", 0.175,
-            forest=True),
-    Commune("25411", "Xã Đoàn Kết", "Huyện Bù Đăng", 11.79, 107.27, "Thôn", 0.175,
-            forest=True),
-    Commune("25363", "Thị trấn Tân Phú", "Huyện Đồng Phú", 11.48, 106.95,
-            "Khu phố", 0.15),
+    Commune(
+        "25195",
+        "Phường Tân Phú",
+        "Thành phố Đồng Xoài",
+        11.5349,
+        106.8832,
+        "Khu phố",
+        0.15,
+    ),
+    Commune(
+        "25297",
+        "Xã Lộc Thái",
+        "Huyện Lộc Ninh",
+        11.80,
+        106.60,
+        "Ấp",
+        0.175,
+        forest=True,
+    ),
+    Commune(
+        "25411",
+        "Xã Đoàn Kết",
+        "Huyện Bù Đăng",
+        11.79,
+        107.27,
+        "Thôn",
+        0.175,
+        forest=True,
+    ),
+    Commune(
+        "25363", "Thị trấn Tân Phú", "Huyện Đồng Phú", 11.48, 106.95, "Khu phố", 0.15
+    ),
     Commune("25381", "Xã Tân Lập", "Huyện Đồng Phú", 11.44, 106.90, "Ấp", 0.175),
-    Commune("25249", "Xã Phước Tín", "Thị xã Phước Long", 11.86, 106.95, "Ấp", 0.175,
-            forest=True),
+    Commune(
+        "25249",
+        "Xã Phước Tín",
+        "Thị xã Phước Long",
+        11.86,
+        106.95,
+        "Ấp",
+        0.175,
+        forest=True,
+    ),
 )
 
 # Below this size three communes (one phường, two xã) keep every sheet
@@ -87,12 +119,19 @@ def place_blocks(
     placed: list[tuple[int, int, int, int]] = []
     origins = []
     for commune, (width, height), snap in zip(communes, sizes, snaps):
-        east, north = transformer.transform(commune.lon, commune.lat, direction="INVERSE")
+        east, north = transformer.transform(
+            commune.lon, commune.lat, direction="INVERSE"
+        )
         x = round((east * MM_PER_M - width / 2) / snap) * snap
         y = round((north * MM_PER_M - height / 2) / snap) * snap
         step = max(snap, round(max(width, height) / 4 / snap) * snap)
         for dx, dy in _spiral(_SEARCH_RINGS):
-            box = (x + dx * step, y + dy * step, x + dx * step + width, y + dy * step + height)
+            box = (
+                x + dx * step,
+                y + dy * step,
+                x + dx * step + width,
+                y + dy * step + height,
+            )
             if not any(_near(box, other) for other in placed):
                 placed.append(box)
                 origins.append(box[:2])
@@ -103,12 +142,19 @@ def place_blocks(
 
 
 def _spiral(rings: int) -> list[tuple[int, int]]:
-    offsets = [(i, j) for i in range(-rings, rings + 1) for j in range(-rings, rings + 1)]
-    return sorted(offsets, key=lambda o: (o[0] ** 2 + o[1] ** 2, math.atan2(o[1], o[0])))
+    offsets = [
+        (i, j) for i in range(-rings, rings + 1) for j in range(-rings, rings + 1)
+    ]
+    return sorted(
+        offsets, key=lambda o: (o[0] ** 2 + o[1] ** 2, math.atan2(o[1], o[0]))
+    )
 
 
 def _near(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
     gap = _BLOCK_GAP_MM
     return not (
-        a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1]
+        a[2] + gap <= b[0]
+        or b[2] + gap <= a[0]
+        or a[3] + gap <= b[1]
+        or b[3] + gap <= a[1]
     )

@@ -12,7 +12,6 @@ import numpy as np
 from .bands import Feature
 from .styles import MM_PER_M, SLANT, BandKind, Slot, ZoneStyle
 
-
 Cuts = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 _SLANTS = np.array([SLANT.get(slot, 0.0) for slot in Slot])
@@ -122,9 +121,10 @@ def _lots(
     """Lay one residential cluster, `share` of the length, amid farm frontage.
 
     The cluster sits at a random place along the road; frontage stretches
-    shorter than a quarter of a farm parcel join the cluster. A cluster shorter than one lot
-    is drawn as one average lot with the matching probability, so that the
-    expected residential frontage stays `share` of the length.
+    shorter than a quarter of a farm parcel join the cluster. A cluster
+    shorter than one lot is drawn as one average lot with the matching
+    probability, so that the expected residential frontage stays `share` of
+    the length.
     """
     lot = np.mean(style.lot_width_m) * MM_PER_M
     front = style.front_width_m[0] * MM_PER_M / 4
@@ -139,7 +139,11 @@ def _lots(
         cluster, after = cluster + after, 0.0
     parts = [
         fill(rng, style, stretch)
-        for fill, stretch in ((_frontage, before), (_cluster, cluster), (_frontage, after))
+        for fill, stretch in (
+            (_frontage, before),
+            (_cluster, cluster),
+            (_frontage, after),
+        )
         if stretch > 0
     ]
     return np.concatenate([w for w, _ in parts]), np.concatenate([s for _, s in parts])
@@ -150,11 +154,14 @@ def _cluster(
 ) -> tuple[np.ndarray, np.ndarray]:
     count = int(length_mm / (style.lot_width_m[0] * MM_PER_M)) + 2
     special = rng.random(count) < style.special_share
-    widths = np.where(
-        special,
-        rng.uniform(*style.special_width_m, count),
-        rng.uniform(*style.lot_width_m, count),
-    ) * MM_PER_M
+    widths = (
+        np.where(
+            special,
+            rng.uniform(*style.special_width_m, count),
+            rng.uniform(*style.lot_width_m, count),
+        )
+        * MM_PER_M
+    )
     widths = _cut_to_length(widths, length_mm, style.lot_width_m[0] * MM_PER_M)
     slots = np.where(special[: len(widths)], Slot.SPECIAL, Slot.LOT).astype(np.int8)
     return widths, slots
@@ -170,7 +177,7 @@ def _frontage(
 
 
 def _cut_to_length(widths: np.ndarray, length_mm: float, least: float) -> np.ndarray:
-    """Keep the leading widths that fit in `length_mm`; the last one absorbs the rest."""
+    """Keep the widths that fit in `length_mm`; the last one takes the rest."""
     ends = np.cumsum(widths)
     keep = int(np.searchsorted(ends, length_mm - least, side="right"))
     kept = widths[:keep]

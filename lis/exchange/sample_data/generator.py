@@ -14,8 +14,8 @@ from .communes import Commune, allocate, communes_for, place_blocks
 from .geometry import parcel_polygons
 from .landuse import PUBLIC_CODES, beside_water, land_use_codes
 from .layout import Layout
-from .styles import MM_PER_M
 from .owners import COMPANY, INDIVIDUAL, NO_YEAR, PUBLIC_MANAGER, owner_columns
+from .styles import MM_PER_M
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,9 @@ def generate(
     )
     parts = [
         _commune_part(seed, index, commune, layout, origin)
-        for index, (commune, layout, origin) in enumerate(zip(communes, layouts, origins))
+        for index, (commune, layout, origin) in enumerate(
+            zip(communes, layouts, origins)
+        )
     ]
     report("Drew parcel geometry and land use.")
     sample = _assemble(seed, parts, communes, parcels)
@@ -171,7 +173,9 @@ def _assemble(
     commune = columns.pop("commune")
     columns["dienTich"] = legal_areas(rng, shapely.area(geometry))
     kind = _object_codes(rng, columns["loaiDat"], columns["dienTich"])
-    owners = owner_columns(rng, kind, commune, companies=min(12, max(3, parcels // 2000)))
+    owners = owner_columns(
+        rng, kind, commune, companies=min(12, max(3, parcels // 2000))
+    )
     certificates = certificate_columns(
         rng, kind != PUBLIC_MANAGER, kind == COMPANY, owners.year, commune
     )

@@ -42,7 +42,9 @@ def parcel_polygons(layout: Layout, origin_mm: tuple[int, int]) -> np.ndarray:
     key = keys[vertex]
     x = ((key & _X_MASK) + origin_mm[0]) / MM_PER_M
     y = (layout.line_y[key >> _X_BITS] + origin_mm[1]) / MM_PER_M
-    polygons = shapely.polygons(shapely.linearrings(np.column_stack([x, y]), indices=ring))
+    polygons = shapely.polygons(
+        shapely.linearrings(np.column_stack([x, y]), indices=ring)
+    )
     return shapely.multipolygons(polygons, indices=np.arange(len(left)))
 
 

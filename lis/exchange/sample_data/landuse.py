@@ -30,15 +30,15 @@ _SPECIAL: _Palette = (
 )
 _FRONT: _Palette = (("CLN", 0.84), ("HNK", 0.08), ("TMD", 0.05), ("SKC", 0.03))
 _RURAL_FIELD: _Palette = (
-    ("CLN", 0.83),
+    ("CLN", 0.8),
     ("HNK", 0.07),
-    ("NTD", 0.025),
-    ("NTS", 0.02),
-    ("SKC", 0.025),
-    ("TMD", 0.015),
-    ("DGD", 0.005),
-    ("DYT", 0.003),
-    ("TIN", 0.007),
+    ("NTD", 0.03),
+    ("NTS", 0.025),
+    ("SKC", 0.03),
+    ("TMD", 0.02),
+    ("DGD", 0.006),
+    ("DYT", 0.004),
+    ("TIN", 0.008),
 )
 _URBAN_FIELD: _Palette = (
     ("CLN", 0.76),

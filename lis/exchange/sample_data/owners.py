@@ -147,7 +147,9 @@ def _owner_per_parcel(rng: np.random.Generator, parcels: int) -> tuple[np.ndarra
     return ids, int(ids.max()) + 1 if parcels else 0
 
 
-def _owner_traits(rng: np.random.Generator, count: int) -> tuple[np.ndarray, np.ndarray]:
+def _owner_traits(
+    rng: np.random.Generator, count: int
+) -> tuple[np.ndarray, np.ndarray]:
     female = rng.random(count) < _FEMALE_OWNER_SHARE
     year = np.clip(np.rint(rng.normal(1968, 12, count)), 1935, 1999).astype(np.int32)
     young = rng.random(count) < _BORN_2000S_SHARE

@@ -119,7 +119,7 @@ RURAL = ZoneStyle(
     field_depth_m=(80.0, 200.0),
     rear_area=(25000.0, 0.5, 10000.0, 100000.0),
     rear_from_road_m=180.0,
-    stream_share=0.3,
+    stream_share=0.4,
     canal_share=0.15,
 )
 

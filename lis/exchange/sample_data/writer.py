@@ -109,4 +109,6 @@ def _shrink_text_fields(path: Path) -> None:
     command = [ogrinfo or "ogrinfo", "-q", str(path), "-sql", f"RESIZE {path.stem}"]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     if result.returncode != 0 or "ERROR" in result.stderr:
-        logger.warning("Shapefile text fields left at 80 bytes: %s", result.stderr.strip())
+        logger.warning(
+            "Shapefile text fields left at 80 bytes: %s", result.stderr.strip()
+        )
