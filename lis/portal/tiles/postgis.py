@@ -56,17 +56,24 @@ def _tables() -> dict[str, str]:
 
 def _parcel_candidates() -> str:
     return """
+        WITH in_frame AS (
+            SELECT id, geom, map_sheet_id, parcel_number, legal_area_m2
+            FROM {parcel} WHERE geom && ST_GeomFromText(%(frame)s, %(srid)s)
+        ),
+        land_use AS (
+            SELECT lp.parcel_id, string_agg(t.code, '+' ORDER BY lp.id) AS codes
+            FROM {purpose} lp JOIN {type} t ON t.id = lp.land_use_type_id
+            WHERE lp.parcel_id IN (SELECT id FROM in_frame)
+            GROUP BY lp.parcel_id
+        )
         SELECT p.id, p.geom,
                u.code || '/' || s.number || '/' || p.parcel_number AS key,
                s.number AS sheet, p.parcel_number AS number,
-               (SELECT string_agg(t.code, '+' ORDER BY lp.id)
-                  FROM {purpose} lp JOIN {type} t ON t.id = lp.land_use_type_id
-                 WHERE lp.parcel_id = p.id) AS land_use,
-               p.legal_area_m2::float8 AS area
-        FROM {parcel} p
+               lu.codes AS land_use, p.legal_area_m2::float8 AS area
+        FROM in_frame p
         JOIN {sheet} s ON s.id = p.map_sheet_id
         JOIN {unit} u ON u.id = s.commune_id
-        WHERE p.geom && ST_GeomFromText(%(frame)s, %(srid)s)
+        LEFT JOIN land_use lu ON lu.parcel_id = p.id
     """.format(**_tables())
 
 
