@@ -190,11 +190,15 @@ def _parcel_condition(parsed: ParsedQuery, personal: bool) -> Q | None:
         parts.append(Q(uid__startswith=parsed.uid_prefix))
     if personal and parsed.name_words:
         holders = _holders_named(parsed.name_words)
-        parts.append(Q(pk__in=Right.objects.filter(holder__in=holders).values("parcel")))
+        parts.append(
+            Q(pk__in=Right.objects.filter(holder__in=holders).values("parcel"))
+        )
     if personal and parsed.id_number:
         documents = IdentityDocument.objects.filter(number__startswith=parsed.id_number)
         holders = documents.values("holder")
-        parts.append(Q(pk__in=Right.objects.filter(holder__in=holders).values("parcel")))
+        parts.append(
+            Q(pk__in=Right.objects.filter(holder__in=holders).values("parcel"))
+        )
     if personal and parsed.serial_key:
         certificates = Certificate.objects.filter(
             serial_key__startswith=parsed.serial_key
@@ -254,9 +258,9 @@ def search_parcels(
 
 
 def _with_register_data(parcels: QuerySet) -> QuerySet:
-    return parcels.select_related(
-        "map_sheet__commune", "commune"
-    ).prefetch_related("purposes__land_use_type")
+    return parcels.select_related("map_sheet__commune", "commune").prefetch_related(
+        "purposes__land_use_type"
+    )
 
 
 def owner_names(user, parcels: list[Parcel]) -> dict[int, list[str]]:

@@ -9,4 +9,6 @@ from lis.cadastre.selectors import PARCEL_PERMISSION
 
 def portal_view(view: Callable) -> Callable:
     """Send anonymous visitors to the login page; refuse roles without parcels."""
-    return login_required(permission_required(PARCEL_PERMISSION, raise_exception=True)(view))
+    return login_required(
+        permission_required(PARCEL_PERMISSION, raise_exception=True)(view)
+    )

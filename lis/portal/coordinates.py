@@ -41,7 +41,7 @@ def _ring(coords: np.ndarray, srid: int, polygon: int, is_hole: bool) -> Ring:
     vertices = [
         Vertex(i + 1, float(n), float(e), float(d), float(la), float(lo))
         for i, (e, n, d, la, lo) in enumerate(
-            zip(points[:, 0], points[:, 1], edges, lat, lon)
+            zip(points[:, 0], points[:, 1], edges, lat, lon, strict=True)
         )
     ]
     return Ring(polygon=polygon, is_hole=is_hole, vertices=vertices)
@@ -58,7 +58,9 @@ def vertex_rings(geom: GEOSGeometry) -> list[Ring]:
     polygons = shape.geoms if shape.geom_type == "MultiPolygon" else [shape]
     rings = []
     for index, polygon in enumerate(polygons, start=1):
-        rings.append(_ring(np.asarray(polygon.exterior.coords), geom.srid, index, False))
+        rings.append(
+            _ring(np.asarray(polygon.exterior.coords), geom.srid, index, False)
+        )
         for hole in polygon.interiors:
             rings.append(_ring(np.asarray(hole.coords), geom.srid, index, True))
     return rings

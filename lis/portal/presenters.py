@@ -13,7 +13,7 @@ from lis.portal.templatetags.portal_format import area_m2
 
 
 def commune_change(parcel: Parcel) -> str:
-    """"Old name → current name", or one name when the unit kept it."""
+    """ "Old name → current name", or one name when the unit kept it."""
     surveyed = parcel.map_sheet.commune
     current = parcel.commune
     if surveyed.name == current.name:

@@ -66,7 +66,9 @@ def test_parse_query_reads_id_number_from_six_digits():
     assert parse_query("07008").id_number is None
 
 
-@pytest.mark.parametrize("query", ["nguyen van", "NGUYEN", "Nguyễn", "van an", "Nguyễn Văn An"])
+@pytest.mark.parametrize(
+    "query", ["nguyen van", "NGUYEN", "Nguyễn", "van an", "Nguyễn Văn An"]
+)
 def test_search_by_owner_name_ignores_diacritics_and_case(officer, town, query):
     result = search_parcels(officer, query)
 
@@ -87,7 +89,9 @@ def test_search_by_owner_name_matches_word_starts_only(officer, town):
     assert result.total == 0
 
 
-@pytest.mark.parametrize("query", ["bd123456", "BĐ 123456", "bđ 123456", "BD-123456", "BD1234"])
+@pytest.mark.parametrize(
+    "query", ["bd123456", "BĐ 123456", "bđ 123456", "BD-123456", "BD1234"]
+)
 def test_search_by_certificate_serial_in_any_spelling(officer, town, query):
     result = search_parcels(officer, query)
 

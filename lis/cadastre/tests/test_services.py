@@ -165,7 +165,9 @@ def test_create_land_user_stores_nfc_name_and_search_key(reference_data):
     holder.refresh_from_db()
     assert holder.full_name == unicodedata.normalize("NFC", "Nguyễn Văn An")
     assert holder.name_key == "NGUYEN VAN AN"
-    assert [(d.kind, d.number) for d in holder.documents.all()] == [("CCCD", "070085001234")]
+    assert [(d.kind, d.number) for d in holder.documents.all()] == [
+        ("CCCD", "070085001234")
+    ]
 
 
 def test_create_land_user_folds_d_with_stroke_in_key(reference_data):
@@ -206,7 +208,9 @@ def test_grant_right_refuses_shares_over_one(sheet):
     )
 
     with pytest.raises(ShareExceededError):
-        grant_right(parcel=parcel, holder=second, share=Decimal("0.5"), acting_user=None)
+        grant_right(
+            parcel=parcel, holder=second, share=Decimal("0.5"), acting_user=None
+        )
 
     assert [r.share for r in Right.objects.filter(parcel=parcel)] == [Decimal("0.6")]
 

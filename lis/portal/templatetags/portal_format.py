@@ -18,7 +18,11 @@ register = template.Library()
 def _number(value, places: int, grouping: int = 0) -> str:
     if value is None or value == "":
         return "—"
-    exact = Decimal(value) if isinstance(value, (Decimal, int, float)) else Decimal(str(value))
+    exact = (
+        Decimal(value)
+        if isinstance(value, (Decimal, int, float))
+        else Decimal(str(value))
+    )
     # Django's number format cuts extra decimals; survey tables round.
     rounded = exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return format_number(

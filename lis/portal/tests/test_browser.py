@@ -53,7 +53,9 @@ def browser_page(town):
         page.on("pageerror", lambda error: errors.append(str(error)))
         page.on(
             "console",
-            lambda message: errors.append(message.text) if message.type == "error" else None,
+            lambda message: (
+                errors.append(message.text) if message.type == "error" else None
+            ),
         )
         page.set_default_timeout(WAIT_MS)
         yield page, errors

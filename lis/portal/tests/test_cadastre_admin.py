@@ -32,7 +32,11 @@ def test_admin_parcel_page_is_read_only_with_wkt(admin_client, town):
 
 @pytest.mark.parametrize(
     "path",
-    ["/admin/cadastre/parcel/add/", "/admin/cadastre/landuser/add/", "/admin/cadastre/certificate/add/"],
+    [
+        "/admin/cadastre/parcel/add/",
+        "/admin/cadastre/landuser/add/",
+        "/admin/cadastre/certificate/add/",
+    ],
 )
 def test_admin_refuses_to_add_cadastral_records(admin_client, town, path):
     response = admin_client.get(path)
@@ -43,7 +47,9 @@ def test_admin_refuses_to_add_cadastral_records(admin_client, town, path):
 def test_admin_refuses_to_delete_a_parcel(admin_client, town):
     parcel = town["first"]
 
-    response = admin_client.post(f"/admin/cadastre/parcel/{parcel.pk}/delete/", {"post": "yes"})
+    response = admin_client.post(
+        f"/admin/cadastre/parcel/{parcel.pk}/delete/", {"post": "yes"}
+    )
 
     assert response.status_code == 403
     assert Parcel.objects.filter(pk=parcel.pk).exists()

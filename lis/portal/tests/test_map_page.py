@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _settings_json(html: str) -> dict:
-    found = re.search(r'<script id="map-settings" type="application/json">(.*?)</script>', html)
+    found = re.search(
+        r'<script id="map-settings" type="application/json">(.*?)</script>', html
+    )
     return json.loads(found.group(1))
 
 
@@ -41,7 +43,11 @@ def test_map_page_settings_point_at_tiles_and_apis(client, reader):
     assert settings["extentUrl"] == "/api/extent"
     assert settings["searchUrl"] == "/api/search"
     assert settings["parcelApiUrl"] == "/api/parcels/"
-    assert (settings["parcelMinZoom"], settings["sheetMinZoom"], settings["labelMinZoom"]) == (
+    assert (
+        settings["parcelMinZoom"],
+        settings["sheetMinZoom"],
+        settings["labelMinZoom"],
+    ) == (
         14,
         11,
         17,

@@ -46,7 +46,9 @@ def square_parcel(reference_data):
         legal_area_m2=Decimal("400.0"),
         purposes=[
             PurposeInput(land_use("ONT"), Decimal("100.0"), long_term=True),
-            PurposeInput(land_use("CLN"), Decimal("250.0"), term_end=date(2045, 10, 15)),
+            PurposeInput(
+                land_use("CLN"), Decimal("250.0"), term_end=date(2045, 10, 15)
+            ),
             PurposeInput(land_use("HNK"), Decimal("50.0")),
         ],
         address="Tổ 3, khu phố Tân Đồng",
@@ -65,7 +67,9 @@ def _page(client, parcel, language="vi") -> str:
     return response.content.decode()
 
 
-def test_vertex_table_prints_x_northing_y_easting_and_edges(client, reader, square_parcel):
+def test_vertex_table_prints_x_northing_y_easting_and_edges(
+    client, reader, square_parcel
+):
     client.force_login(reader)
 
     html = _page(client, square_parcel)
@@ -79,19 +83,28 @@ def test_vertex_table_prints_x_northing_y_easting_and_edges(client, reader, squa
     ]
 
 
-def test_vertex_table_gives_wgs84_through_the_pinned_transform(client, reader, square_parcel):
+def test_vertex_table_gives_wgs84_through_the_pinned_transform(
+    client, reader, square_parcel
+):
     client.force_login(reader)
     to_wgs84 = crs.vn2000_to_wgs84(9212)
     expected = []
     for east, north in list(SQUARE.exterior.coords)[:-1]:
         lon, lat = to_wgs84.transform(east, north)
-        expected.append((f"{lat:.8f}".replace(".", ","), f"{lon:.8f}".replace(".", ",")))
+        expected.append(
+            (f"{lat:.8f}".replace(".", ","), f"{lon:.8f}".replace(".", ","))
+        )
 
     html = _page(client, square_parcel)
 
     rows = _VERTEX_ROW.findall(html)
     assert [(row[4], row[6]) for row in rows] == expected
-    assert tuple(unescape(cell) for cell in rows[0][4:]) == ("11,53493622", "11°32'05,7704\"N", "106,88345713", "106°53'00,4457\"E")
+    assert tuple(unescape(cell) for cell in rows[0][4:]) == (
+        "11,53493622",
+        "11°32'05,7704\"N",
+        "106,88345713",
+        "106°53'00,4457\"E",
+    )
 
 
 def test_vertex_table_header_names_the_crs_and_the_axes(client, reader, square_parcel):
@@ -101,7 +114,7 @@ def test_vertex_table_header_names_the_crs_and_the_axes(client, reader, square_p
 
     assert "X and Y in VN-2000 / TM-3 106-15 (EPSG:9212), in metres" in html
     assert "X is the northing and Y the easting" in html
-    assert "<th class=\"number\">X (northing, m)</th>" in html
+    assert '<th class="number">X (northing, m)</th>' in html
 
 
 def test_parcel_page_shows_key_communes_areas_and_terms(client, reader, square_parcel):
@@ -127,7 +140,9 @@ def test_parcel_page_prints_areas_in_vietnamese_format(client, reader, reference
     big = create_parcel(
         map_sheet=sheet,
         parcel_number=1,
-        geom=GEOSGeometry(shapely.box(568900, 1275700, 568924.69, 1275750).wkt, srid=9212),
+        geom=GEOSGeometry(
+            shapely.box(568900, 1275700, 568924.69, 1275750).wkt, srid=9212
+        ),
         legal_area_m2=Decimal("1234.5"),
         purposes=[PurposeInput(land_use("ONT"), Decimal("1234.5"), long_term=True)],
         acting_user=None,
@@ -151,7 +166,9 @@ def test_parcel_page_hides_personal_data_from_reader(client, reader, town):
         assert personal not in html
 
 
-def test_parcel_page_shows_owners_rights_and_certificate_to_officer(client, officer, town):
+def test_parcel_page_shows_owners_rights_and_certificate_to_officer(
+    client, officer, town
+):
     client.force_login(officer)
 
     html = _page(client, town["first"], "vi")
@@ -206,8 +223,16 @@ def test_parcel_card_api_gives_register_data_and_extent(client, reader, square_p
         "legacy_key": "25198/4/12",
         "sheet": 4,
         "parcel_number": 12,
-        "surveyed_commune": {"code": "25198", "name": "Phường Tân Đồng", "catalogue": "2004"},
-        "current_commune": {"code": "25195", "name": "Phường Bình Phước", "catalogue": "2025"},
+        "surveyed_commune": {
+            "code": "25198",
+            "name": "Phường Tân Đồng",
+            "catalogue": "2004",
+        },
+        "current_commune": {
+            "code": "25195",
+            "name": "Phường Bình Phước",
+            "catalogue": "2025",
+        },
         "commune_text": "Phường Tân Đồng → Phường Bình Phước",
         "land_use": ["ONT", "CLN", "HNK"],
         "legal_area_m2": "400.0",
@@ -216,14 +241,31 @@ def test_parcel_card_api_gives_register_data_and_extent(client, reader, square_p
         "uid": square_parcel.uid,
         "address": "Tổ 3, khu phố Tân Đồng",
         "purposes": [
-            {"code": "ONT", "name": "Đất ở tại nông thôn", "area_m2": "100.0", "area_text": "100.0 m²"},
-            {"code": "CLN", "name": "Đất trồng cây lâu năm", "area_m2": "250.0", "area_text": "250.0 m²"},
-            {"code": "HNK", "name": "Đất trồng cây hằng năm khác", "area_m2": "50.0", "area_text": "50.0 m²"},
+            {
+                "code": "ONT",
+                "name": "Đất ở tại nông thôn",
+                "area_m2": "100.0",
+                "area_text": "100.0 m²",
+            },
+            {
+                "code": "CLN",
+                "name": "Đất trồng cây lâu năm",
+                "area_m2": "250.0",
+                "area_text": "250.0 m²",
+            },
+            {
+                "code": "HNK",
+                "name": "Đất trồng cây hằng năm khác",
+                "area_m2": "50.0",
+                "area_text": "50.0 m²",
+            },
         ],
         "computed_area_m2": "400.00",
         "computed_area_text": "400.00 m²",
     }
-    assert bbox == pytest.approx(list(crs.to_web_mercator(SQUARE, 9212).bounds), abs=1e-6)
+    assert bbox == pytest.approx(
+        list(crs.to_web_mercator(SQUARE, 9212).bounds), abs=1e-6
+    )
 
 
 def test_parcel_card_api_of_missing_parcel_is_not_found(client, reader, town):

@@ -55,7 +55,9 @@ def test_api_search_by_serial_spelled_with_d_stroke(client, officer, town):
     assert [hit["legacy_key"] for hit in response.json()["results"]] == ["25198/1/1"]
 
 
-def test_api_search_by_owner_as_reader_returns_nothing_and_says_why(client, reader, town):
+def test_api_search_by_owner_as_reader_returns_nothing_and_says_why(
+    client, reader, town
+):
     client.force_login(reader)
 
     response = client.get("/api/search", {"q": "nguyen van"})

@@ -12,7 +12,12 @@ import shapely
 from django.db import connection
 
 from lis.core import crs
-from lis.portal.tests.fixtures.cadastre import make_parcel, make_sheet, small_town, square
+from lis.portal.tests.fixtures.cadastre import (
+    make_parcel,
+    make_sheet,
+    small_town,
+    square,
+)
 from lis.portal.tiles.grid import TileBox
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +43,9 @@ def _by_id(layer: dict) -> dict[int, dict]:
     return {feature["id"]: feature for feature in layer["features"]}
 
 
-def _expected_pixels(shape: shapely.Geometry, z: int, x: int, y: int) -> shapely.Geometry:
+def _expected_pixels(
+    shape: shapely.Geometry, z: int, x: int, y: int
+) -> shapely.Geometry:
     """The shape in tile pixels, y up (as `mapbox_vector_tile.decode` gives)."""
     xmin, ymin, _xmax, _ymax = TileBox(z, x, y).bounds
     scale = 4096 / TileBox(z, x, y).size
@@ -86,7 +93,9 @@ def test_tile_z17_holds_parcels_with_their_properties(client, reader, town):
     }
 
 
-def test_tile_z17_parcel_geometry_within_a_pixel_of_pinned_transform(client, reader, town):
+def test_tile_z17_parcel_geometry_within_a_pixel_of_pinned_transform(
+    client, reader, town
+):
     client.force_login(reader)
 
     layers = _decode(_get_tile(client, *TILE_Z17))
@@ -110,7 +119,9 @@ def test_tile_z17_holds_the_sheet_outline(client, reader, town):
         {"id": town["first"].map_sheet_id, "number": 1, "commune": "25198"}
     ]
     outline = shapely.geometry.shape(sheets[0]["geometry"])
-    expected = _expected_pixels(shapely.box(568900, 1275700, 568960, 1275725), *TILE_Z17)
+    expected = _expected_pixels(
+        shapely.box(568900, 1275700, 568960, 1275725), *TILE_Z17
+    )
     assert shapely.hausdorff_distance(outline, expected) <= 1.0
 
 
@@ -158,7 +169,10 @@ def test_spatialite_tile_same_through_the_spatial_index(client, reader, town, ca
     client.force_login(reader)
     scanned = _decode(_get_tile(client, *TILE_Z17))
     with connection.cursor() as cursor:
-        for table, column in [("cadastre_parcel", "geom"), ("cadastre_mapsheet", "outline")]:
+        for table, column in [
+            ("cadastre_parcel", "geom"),
+            ("cadastre_mapsheet", "outline"),
+        ]:
             cursor.execute("SELECT CreateSpatialIndex(%s, %s)", [table, column])
             cursor.execute("SELECT RecoverSpatialIndex(%s, %s)", [table, column])
     caplog.clear()

@@ -34,7 +34,8 @@ merged AS (
 features AS (
     SELECT c.id AS fid, {properties},
            ST_AsMVTGeom(
-               m.geom, ST_TileEnvelope(%(z)s, %(x)s, %(y)s), %(extent)s, %(buffer)s, true
+               m.geom, ST_TileEnvelope(%(z)s, %(x)s, %(y)s),
+               %(extent)s, %(buffer)s, true
            ) AS geom
     FROM merged m JOIN candidates c ON c.id = m.id
     ORDER BY c.id

@@ -161,7 +161,7 @@ def _features(box: TileBox, rows: list[tuple[int, bytes, dict]]) -> list[dict]:
             "geometry": geom,
             "properties": {k: v for k, v in props.items() if v is not None},
         }
-        for (pk, _wkb, props), geom, kept in zip(rows, geoms, keep)
+        for (pk, _wkb, props), geom, kept in zip(rows, geoms, keep, strict=True)
         if kept
     ]
 
@@ -170,7 +170,9 @@ def render(box: TileBox) -> bytes:
     """Return the MVT of a tile: `parcels` then `sheets`, each when shown."""
     layers = []
     if box.shows_parcels:
-        layers.append({"name": "parcels", "features": _features(box, _parcel_rows(box))})
+        layers.append(
+            {"name": "parcels", "features": _features(box, _parcel_rows(box))}
+        )
     if box.shows_sheets:
         layers.append({"name": "sheets", "features": _features(box, _sheet_rows(box))})
     layers = [layer for layer in layers if layer["features"]]
