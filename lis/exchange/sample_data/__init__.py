@@ -15,11 +15,11 @@ per parcel (thửa đất), ordered by commune, map sheet and parcel number.
 GPKG / GeoJSON  Shapefile   type   meaning
 ==============  ==========  =====  ===========================================
 maDVHCXa        MaXa        text   commune code, catalogue before 1/7/2025
-                                   (5 digits, e.g. "25195"; TEXT(5) in GPKG)
+                                   (5 digits, e.g. "25195")
 soHieuToBanDo   SHBANDO     int    map sheet number, from 1 in each commune
 soThuTuThua     SHTHUA      int    parcel number, from 1 in each sheet, left
                                    to right and top to bottom
-loaiDat         LoaiDat     text   land-use leaf code, TT 08/2024 (TEXT(3))
+loaiDat         LoaiDat     text   land-use leaf code, TT 08/2024
 dienTich        DienTich    real   legal area in m², 1 decimal; within ±0.5 %
                                    of the geometric area, never equal to it
 diaChi          DiaChi      text   "Ấp 3, Xã Lộc Thái", "Khu phố 2, Phường
@@ -45,19 +45,24 @@ ngayCap         NgayCap     text   certificate issue date "YYYY-MM-DD"
                                    (2005-2024), or empty
 ==============  ==========  =====  ===========================================
 
-Text is UTF-8 in NFC. Integers are 32-bit; legal areas are doubles.
+Text is UTF-8 in NFC. Integers are 32-bit (GPKG MEDIUMINT, DBF Integer);
+legal areas are doubles. Files are written by Debian's GDAL through
+`lis.exchange.vector_files`, which sets the types from the values.
 
 Per format:
 
-- GeoPackage (default, `.gpkg`): GeoPackage 1.2, layer `thua_dat`.
+- GeoPackage (default, `.gpkg`): layer `thua_dat`; GeoPackage 1.2, the
+  version GDAL 3.6 writes by default.
 - Shapefile (`.shp`): the short names above (DBF allows 10 characters),
   UTF-8 with a `.cpg` file; text fields are sized to their longest value.
+  Shapefiles have no multi-polygon type: parcels read back as Polygons.
   DBF cannot tell an empty text from a missing one, so readers get null
   where the other formats have "".
 - GeoJSON (`.geojson`): EPSG:9212 coordinates, which RFC 7946 does not
   allow (it requires WGS84). The file names its CRS in a "crs" member
-  ("urn:ogc:def:crs:EPSG::9212") as GDAL writes and reads it; coordinates
-  are written to the millimetre.
+  ("urn:ogc:def:crs:EPSG::9212") as GDAL writes and reads it. Coordinates
+  read back as the same millimetre values, though GDAL prints some with
+  15 decimals (568563.020999999949709 for 568563.021).
 
 Geometry: every vertex is a whole millimetre. Map sheets are rectangles of
 a grid per commune (500 m at 1:1000, 1 km at 1:2000, 3 km at 1:5000;
@@ -65,8 +70,9 @@ smaller for small samples). The parcels of a sheet tile it exactly, and
 neighbouring parcels share every vertex on their common edges, so each
 commune block is a valid polygon coverage.
 
-The same `--seed` and `--parcels` always give the same attributes and the
-same geometries.
+Communes: 100 to 499 parcels cover three communes (Phường Tân Phú, Xã Lộc
+Thái, Xã Đoàn Kết); from 500 parcels, six (see `communes`). The same
+`--seed` and `--parcels` always give the same attributes and geometries.
 """
 
 from .generator import DEFAULT_SEED, MAX_PARCELS, MIN_PARCELS, SampleMap, generate
