@@ -15,6 +15,8 @@ from .styles import FLEXIBLE_SLOTS, Slot
 # Both halves of a split field stay above the smallest CLN parcel (2,000 m²).
 _MIN_SPLIT_M2 = 4_000
 _MIN_LOT_SPLIT_M2 = 240
+# No merge makes a parcel larger than the largest forest parcel drawn.
+_MAX_MERGED_M2 = 100_000
 MM2_PER_M2 = 1_000_000
 
 
@@ -40,13 +42,20 @@ def _merge(layout: Layout, excess: int, rng: np.random.Generator) -> Layout:
     area = np.zeros(len(slot))
     left, parcel_area = _parcel_areas(layout)
     area[left] = parcel_area
-    for allowed in (np.isin(slot, FLEXIBLE_SLOTS), slot == Slot.LOT):
+    merged = np.zeros(len(slot))
+    merged[1:] = area[:-1] + area[1:]
+    flexible = np.isin(slot, FLEXIBLE_SLOTS)
+    for allowed in (
+        flexible & (merged <= _MAX_MERGED_M2),
+        flexible,
+        slot == Slot.LOT,
+    ):
         candidates = np.flatnonzero(same & allowed)
         if len(candidates):
             break
     else:
         raise LayoutCountError(f"No parcels left to merge ({excess} too many).")
-    weights = 1.0 / (area[candidates - 1] + area[candidates])
+    weights = 1.0 / merged[candidates]
     chosen = rng.choice(
         candidates,
         size=min(excess, len(candidates)),

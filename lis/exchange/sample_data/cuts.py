@@ -111,7 +111,8 @@ def _pieces(
     while widths.sum() < length_mm:
         areas = np.clip(median * np.exp(sigma * rng.standard_normal(count)), low, high)
         widths = np.append(widths, np.maximum(areas / depth_mm * MM_PER_M**2, least))
-    widths = _cut_to_length(widths, length_mm, least)
+    most = high / depth_mm * MM_PER_M**2
+    widths = _cut_to_length(widths, length_mm, least, max(most, 2 * least))
     return widths, np.full(len(widths), slot, dtype=np.int8)
 
 
@@ -131,6 +132,9 @@ def _lots(
     cluster = share * length_mm
     if cluster < lot:
         cluster = lot if rng.random() < cluster / lot else 0.0
+    if cluster == 0.0 or cluster >= length_mm:
+        fill = _frontage if cluster == 0.0 else _cluster
+        return fill(rng, style, length_mm)
     before = rng.random() * (length_mm - cluster)
     after = length_mm - cluster - before
     if before < front:
@@ -176,16 +180,19 @@ def _frontage(
     return widths, np.full(len(widths), Slot.FRONT, dtype=np.int8)
 
 
-def _cut_to_length(widths: np.ndarray, length_mm: float, least: float) -> np.ndarray:
-    """Keep the widths that fit in `length_mm`; the last one takes the rest."""
+def _cut_to_length(
+    widths: np.ndarray, length_mm: float, least: float, most: float = np.inf
+) -> np.ndarray:
+    """Keep the widths that fit in `length_mm`; the last one takes the rest.
+
+    A rest wider than `most` is halved, so no parcel outgrows its range.
+    """
     ends = np.cumsum(widths)
     keep = int(np.searchsorted(ends, length_mm - least, side="right"))
-    kept = widths[:keep]
-    rest = length_mm - kept.sum()
     if keep == 0:
         return np.array([length_mm])
-    if rest < least:
-        kept = kept.copy()
-        kept[-1] += rest
-        return kept
+    kept = widths[:keep]
+    rest = length_mm - kept.sum()
+    if rest > most:
+        return np.append(kept, [rest / 2, rest / 2])
     return np.append(kept, rest)
