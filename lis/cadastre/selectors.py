@@ -37,10 +37,12 @@ _SHEET_PARCEL = re.compile(rf"^(\d{{1,5}}){_SEP}(\d{{1,6}})$")
 _SHEET_WORD = r"(?:TO(?:\s+BAN\s+DO)?|SHEET)(?:\s+SO)?"
 _PARCEL_WORD = r"(?:THUA(?:\s+DAT)?|PARCEL)(?:\s+SO)?"
 _WORDS_SHEET_FIRST = re.compile(
-    rf"^(?:(\d{{5}}){_SEP})?{_SHEET_WORD}\s*(\d{{1,5}})(?:{_SEP})?{_PARCEL_WORD}\s*(\d{{1,6}})$"
+    rf"^(?:(\d{{5}}){_SEP})?{_SHEET_WORD}\s*(\d{{1,5}})"
+    rf"(?:{_SEP})?{_PARCEL_WORD}\s*(\d{{1,6}})$"
 )
 _WORDS_PARCEL_FIRST = re.compile(
-    rf"^(?:(\d{{5}}){_SEP})?{_PARCEL_WORD}\s*(\d{{1,6}})(?:{_SEP})?{_SHEET_WORD}\s*(\d{{1,5}})$"
+    rf"^(?:(\d{{5}}){_SEP})?{_PARCEL_WORD}\s*(\d{{1,6}})"
+    rf"(?:{_SEP})?{_SHEET_WORD}\s*(\d{{1,5}})$"
 )
 _ID_NUMBER = re.compile(rf"^\d{{{MIN_ID_DIGITS},12}}$")
 _SERIAL = re.compile(r"^[A-Z]{1,3}\d{4,8}$")
@@ -170,8 +172,8 @@ def _legacy_key(key: str) -> LegacyKeyQuery | None:
 def _holders_named(words: tuple[str, ...]) -> QuerySet:
     # Each word must begin a word of the name key: "nguyen van" finds
     # "NGUYEN VAN AN", "van an" too, "guyen" does not.
-    # TODO(#7): a trigram index on name_key on PostGIS once registers
-    # reach a province's size; LIKE '% WORD%' scans the table.
+    # LIKE '% WORD%' cannot use the btree index on name_key and scans the
+    # land users; a province-sized register wants a trigram index on PostGIS.
     condition = Q()
     for word in words:
         condition &= Q(name_key__startswith=word) | Q(name_key__contains=f" {word}")
@@ -238,7 +240,11 @@ def search_parcels(
     page = list(_with_register_data(found)[offset : offset + limit])
 
     owners = owner_names(user, page)
-    logger.info(
+    # A search by owner, ID number or certificate is a read of personal
+    # data: recorded with ids and counts, never the query text.
+    personal_read = personal and bool(parsed.kinds & PERSONAL_KINDS)
+    logger.log(
+        logging.INFO if personal_read else logging.DEBUG,
         "Parcel search by user %s: %d parcels, kinds %s",
         user.pk,
         total,
