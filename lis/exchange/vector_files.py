@@ -26,7 +26,8 @@ DRIVER_OPTIONS = {
     "ESRI Shapefile": ["-lco", "ENCODING=UTF-8"],
     # Keep the declared CRS: RFC 7946 would force WGS84.
     "GeoJSON": ["-lco", "RFC7946=NO", "-lco", "WRITE_NAME=NO"],
-    "GPKG": [],
+    # GeoPackage 1.2: what GDAL 3.6 readers support without warnings.
+    "GPKG": ["-dsco", "VERSION=1.2"],
 }
 
 
