@@ -125,6 +125,22 @@ def test_tile_z17_holds_the_sheet_outline(client, reader, town):
     assert shapely.hausdorff_distance(outline, expected) <= 1.0
 
 
+def test_parcel_across_two_tiles_is_sent_whole_to_both(client, reader, town):
+    client.force_login(reader)
+    west, east = (19, 417804, 245230), (19, 417805, 245230)
+
+    in_west = _by_id(_decode(_get_tile(client, *west))["parcels"])
+    in_east = _by_id(_decode(_get_tile(client, *east))["parcels"])
+
+    third = town["third"].pk
+    for tile, features in [(west, in_west), (east, in_east)]:
+        actual = shapely.geometry.shape(features[third]["geometry"])
+        expected = _expected_pixels(square(2), *tile)
+        assert shapely.hausdorff_distance(actual, expected) <= 1.0
+    assert sorted(in_west) == [town["first"].pk, town["second"].pk, third]
+    assert sorted(in_east) == [third]
+
+
 def test_tile_leaves_out_parcels_of_other_tiles(client, reader, town):
     far = make_sheet(7)
     make_parcel(far, 1, square(0, row=200))

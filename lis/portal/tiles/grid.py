@@ -15,7 +15,6 @@ from lis.core import crs
 
 WORLD_HALF_WIDTH = 20037508.342789244
 EXTENT = 4096
-BUFFER = 64
 MAX_ZOOM = 22
 SHEET_MIN_ZOOM = 11
 PARCEL_MIN_ZOOM = 14
@@ -49,13 +48,6 @@ class TileBox:
         xmin = -WORLD_HALF_WIDTH + self.x * self.size
         ymax = WORLD_HALF_WIDTH - self.y * self.size
         return (xmin, ymax - self.size, xmin + self.size, ymax)
-
-    @property
-    def buffered_bounds(self) -> tuple[float, float, float, float]:
-        """The bounds grown by BUFFER tile pixels, where geometry is clipped."""
-        margin = self.size * BUFFER / EXTENT
-        xmin, ymin, xmax, ymax = self.bounds
-        return (xmin - margin, ymin - margin, xmax + margin, ymax + margin)
 
     @cached_property
     def storage_frame(self) -> shapely.Polygon:

@@ -6,7 +6,7 @@ collected into one geometry, transformed in a single call and dumped back
 into features by their position. The PROJ string is
 `lis.core.crs.pinned_proj_string()`: VN-2000 with the EPSG:6960 shift.
 Candidates come from the GiST index with `&&` on the tile's frame in the
-storage CRS.
+storage CRS. Geometry is not clipped to the tile (see `grid`).
 """
 
 from django.db import connection
@@ -14,7 +14,7 @@ from django.db import connection
 from lis.admin_units.models import AdministrativeUnit
 from lis.cadastre.models import LandUsePurpose, MapSheet, Parcel
 from lis.core import crs
-from lis.portal.tiles.grid import BUFFER, EXTENT, TileBox
+from lis.portal.tiles.grid import EXTENT, TileBox
 from lis.reference.models import LandUseType
 
 _LAYER_SQL = """
@@ -35,7 +35,7 @@ features AS (
     SELECT c.id AS fid, {properties},
            ST_AsMVTGeom(
                m.geom, ST_TileEnvelope(%(z)s, %(x)s, %(y)s),
-               %(extent)s, %(buffer)s, true
+               %(extent)s, 0, false
            ) AS geom
     FROM merged m JOIN candidates c ON c.id = m.id
     ORDER BY c.id
@@ -99,7 +99,6 @@ def _layer(box: TileBox, name: str, candidates: str, properties: str) -> bytes:
         "x": box.x,
         "y": box.y,
         "extent": EXTENT,
-        "buffer": BUFFER,
         "layer": name,
     }
     sql = _LAYER_SQL.format(candidates=candidates, properties=properties)

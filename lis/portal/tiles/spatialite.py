@@ -3,7 +3,7 @@
 GeoDjango's `intersects` on SpatiaLite scans the whole table (STACK.md P6),
 so candidates come from the `SpatialIndex` virtual table with the tile's
 frame in the storage CRS. Geometries are transformed with the pinned
-`lis.core.crs.to_web_mercator`, clipped and quantized with shapely in one
+`lis.core.crs.to_web_mercator` and quantized with shapely in one
 vectorised pass, and encoded by mapbox-vector-tile: the same content as
 PostGIS's `ST_AsMVT` within a tile pixel.
 """
@@ -134,17 +134,16 @@ def _sheet_rows(box: TileBox) -> list[tuple[int, bytes, dict]]:
 
 
 def _tile_geometries(box: TileBox, wkbs: list[bytes]) -> np.ndarray:
-    """Transform, clip to the buffered tile, and quantize to tile pixels.
+    """Transform to EPSG:3857 and quantize to tile pixels.
 
     Tile coordinates come out with y up; the encoder flips them.
     """
     geoms = shapely.from_wkb(np.array([bytes(w) for w in wkbs], dtype=object))
     mercator = crs.to_web_mercator(geoms)
-    clipped = shapely.clip_by_rect(mercator, *box.buffered_bounds)
     xmin, ymin, _xmax, _ymax = box.bounds
     scale = EXTENT / box.size
     origin = np.array([xmin, ymin])
-    pixels = shapely.transform(clipped, lambda xy: np.rint((xy - origin) * scale))
+    pixels = shapely.transform(mercator, lambda xy: np.rint((xy - origin) * scale))
     # Exterior rings clockwise with y up, as the encoder's own (slow,
     # per-feature) winding check would leave them.
     return shapely.orient_polygons(pixels, exterior_cw=True)

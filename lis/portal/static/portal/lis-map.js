@@ -119,15 +119,20 @@
       zoom: 9,
       maxZoom: 21,
     });
+    // 256-pixel tiles, and OpenLayers draws vector tiles of the zoom level
+    // below the view's: at view zoom 14.6 it shows z14 tiles. The server's
+    // thresholds (sheets from z11, parcels from z14) are then the page's.
     const source = new ol.source.VectorTile({
       format: new ol.format.MVT(),
       url: settings.tileUrl,
+      tileSize: 256,
       maxZoom: 18,
     });
     const layer = new ol.layer.VectorTile({
       source: source,
       declutter: true,
-      minZoom: settings.sheetMinZoom - 0.5,
+      // minZoom is exclusive: shown from zoom 11.0 on, not at 10.9.
+      minZoom: settings.sheetMinZoom - 1e-6,
       style: styles(settings, state, view),
     });
     const map = new ol.Map({
