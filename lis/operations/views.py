@@ -20,7 +20,19 @@ def _database_versions() -> dict[str, str]:
             return {"engine": "postgis", "version": server, "spatial_version": spatial}
         cursor.execute("SELECT sqlite_version(), spatialite_version()")
         server, spatial = cursor.fetchone()
-        return {"engine": "spatialite", "version": server, "spatial_version": spatial}
+        # A table rebuilt by a migration can lose its R*Tree index silently;
+        # maps and spatial queries then scan whole tables.
+        cursor.execute(
+            "SELECT f_table_name || '.' || f_geometry_column FROM geometry_columns"
+            " WHERE spatial_index_enabled = 0 ORDER BY 1"
+        )
+        unindexed = [row[0] for row in cursor.fetchall()]
+        return {
+            "engine": "spatialite",
+            "version": server,
+            "spatial_version": spatial,
+            "unindexed_geometry_columns": unindexed,
+        }
 
 
 @never_cache

@@ -65,6 +65,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'map sheet',
                 'verbose_name_plural': 'map sheets',
                 'ordering': ['commune__code', 'number'],
+                'constraints': [models.UniqueConstraint(fields=('commune', 'number'), name='map_sheet_unique_number')],
             },
         ),
         migrations.CreateModel(
@@ -86,6 +87,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'parcel',
                 'verbose_name_plural': 'parcels',
                 'ordering': ['map_sheet__commune__code', 'map_sheet__number', 'parcel_number'],
+                'constraints': [models.UniqueConstraint(fields=('map_sheet', 'parcel_number'), name='parcel_unique_legacy_key'), models.CheckConstraint(condition=models.Q(('legal_area_m2__gt', 0)), name='parcel_legal_area_positive'), models.CheckConstraint(condition=models.Q(('computed_area_m2__gt', 0)), name='parcel_computed_area_positive'), models.CheckConstraint(condition=models.Q(('geom__isvalid', True)), name='parcel_geometry_valid')],
             },
         ),
         migrations.CreateModel(
@@ -102,6 +104,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'land-use purpose',
                 'verbose_name_plural': 'land-use purposes',
                 'ordering': ['parcel', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('area_m2__gt', 0)), name='land_use_purpose_area_positive'), models.UniqueConstraint(fields=('parcel', 'land_use_type'), name='land_use_purpose_unique'), models.CheckConstraint(condition=models.Q(('long_term', False), ('term_end__isnull', True), _connector='OR'), name='land_use_purpose_one_term')],
             },
         ),
         migrations.CreateModel(
@@ -119,6 +122,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'right',
                 'verbose_name_plural': 'rights',
                 'ordering': ['parcel', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('share__gt', 0), ('share__lte', 1)), name='right_share_range'), models.UniqueConstraint(fields=('parcel', 'holder', 'kind'), name='right_unique_holder')],
             },
         ),
         migrations.CreateModel(
@@ -136,45 +140,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'identity documents',
                 'constraints': [models.UniqueConstraint(fields=('kind', 'number'), name='identity_document_unique')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='mapsheet',
-            constraint=models.UniqueConstraint(fields=('commune', 'number'), name='map_sheet_unique_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='parcel',
-            constraint=models.UniqueConstraint(fields=('map_sheet', 'parcel_number'), name='parcel_unique_legacy_key'),
-        ),
-        migrations.AddConstraint(
-            model_name='parcel',
-            constraint=models.CheckConstraint(condition=models.Q(('legal_area_m2__gt', 0)), name='parcel_legal_area_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='parcel',
-            constraint=models.CheckConstraint(condition=models.Q(('computed_area_m2__gt', 0)), name='parcel_computed_area_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='parcel',
-            constraint=models.CheckConstraint(condition=models.Q(('geom__isvalid', True)), name='parcel_geometry_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='landusepurpose',
-            constraint=models.CheckConstraint(condition=models.Q(('area_m2__gt', 0)), name='land_use_purpose_area_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='landusepurpose',
-            constraint=models.UniqueConstraint(fields=('parcel', 'land_use_type'), name='land_use_purpose_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='landusepurpose',
-            constraint=models.CheckConstraint(condition=models.Q(('long_term', False), ('term_end__isnull', True), _connector='OR'), name='land_use_purpose_one_term'),
-        ),
-        migrations.AddConstraint(
-            model_name='right',
-            constraint=models.CheckConstraint(condition=models.Q(('share__gt', 0), ('share__lte', 1)), name='right_share_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='right',
-            constraint=models.UniqueConstraint(fields=('parcel', 'holder', 'kind'), name='right_unique_holder'),
         ),
     ]

@@ -37,3 +37,18 @@ def test_healthz_answers_503_when_the_database_fails(client, monkeypatch):
 
 def test_healthz_needs_no_login(client):
     assert client.get("/healthz").status_code == 200
+
+
+def test_every_geometry_column_keeps_its_spatial_index_after_migrations(client):
+    """SpatiaLite loses an R*Tree when a migration rebuilds its table."""
+    body = client.get("/healthz").json()
+
+    if connection.vendor != "postgresql":
+        assert body["database"]["unindexed_geometry_columns"] == []
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE tablename = 'cadastre_parcel'"
+                " AND indexdef LIKE '%%USING gist (geom)%%'"
+            )
+            assert cursor.fetchone()[0] == 1
