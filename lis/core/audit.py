@@ -24,7 +24,7 @@ def record(
         target_id=str(target.pk) if target is not None else "",
         details=details,
     )
-    logger.info(
+    logger.debug(
         "Audit %s on %s#%s",
         action,
         entry.target_type,
