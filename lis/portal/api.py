@@ -85,7 +85,9 @@ def parcel(request: HttpRequest, parcel_id: int) -> JsonResponse:
     try:
         found = get_parcel_for_user(request.user, parcel_id)
     except NotFoundError as err:
-        return JsonResponse({"code": err.code, "message": str(err.message)}, status=404)
+        return JsonResponse(
+            {"error": {"code": err.code, "message": str(err.message)}}, status=404
+        )
     return JsonResponse(parcel_card(found))
 
 

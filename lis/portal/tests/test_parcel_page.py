@@ -274,4 +274,4 @@ def test_parcel_card_api_of_missing_parcel_is_not_found(client, reader, town):
     response = client.get("/api/parcels/999999")
 
     assert response.status_code == 404
-    assert response.json()["code"] == "not_found"
+    assert response.json()["error"]["code"] == "not_found"
