@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lis.core import audit
 from lis.core.errors import DomainError
@@ -19,6 +20,12 @@ from lis.exchange.parcel_import.service import ImportOptions, import_parcel_file
 logger = logging.getLogger(__name__)
 
 PROGRESS_SECONDS = 24 * 3600
+PHASE_LABELS = {
+    "queued": gettext_lazy("waiting"),
+    "read": gettext_lazy("reading"),
+    "check": gettext_lazy("checking"),
+    "write": gettext_lazy("saving"),
+}
 
 
 def _progress_key(job_id: int) -> str:
@@ -46,6 +53,10 @@ def submit_import(
 def job_progress(job: ImportJob) -> dict:
     """The job's phase and counts, as the running import last reported them."""
     return cache.get(_progress_key(job.pk)) or {"phase": "queued", "done": 0, "total": 0}
+
+
+def phase_label(phase: str) -> str:
+    return str(PHASE_LABELS.get(phase, phase))
 
 
 def run_job(job_id: int) -> None:

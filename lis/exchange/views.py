@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from lis.core.errors import NotFoundError
 from lis.exchange.forms import ParcelImportForm
-from lis.exchange.jobs import job_progress, submit_import
+from lis.exchange.jobs import job_progress, phase_label, submit_import
 from lis.exchange.models import ImportJob
 
 IMPORT_PERMISSION = "exchange.run_import"
@@ -46,10 +46,11 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
         import_job = _job_for_user(request.user, job_id)
     except NotFoundError as err:
         raise Http404() from err
+    progress = job_progress(import_job)
     return render(
         request,
         "exchange/job.html",
-        {"job": import_job, "progress": job_progress(import_job)},
+        {"job": import_job, "progress": progress, "phase": phase_label(progress["phase"])},
     )
 
 
@@ -61,11 +62,13 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
         import_job = _job_for_user(request.user, job_id)
     except NotFoundError as err:
         return JsonResponse({"error": {"code": err.code, "message": str(err.message)}}, status=404)
+    progress = job_progress(import_job)
     return JsonResponse(
         {
             "status": import_job.status,
             "status_label": import_job.get_status_display(),
             "finished": import_job.is_finished,
-            "progress": job_progress(import_job),
+            "progress": progress,
+            "phase_label": phase_label(progress["phase"]),
         }
     )

@@ -45,9 +45,13 @@ class LandUseType(models.Model):
         verbose_name=_("parent type"),
     )
     is_leaf = models.BooleanField(
-        _("assignable to a parcel"),
+        _("leaf code"),
         default=True,
-        help_text=_("Leaf codes are recorded on parcels; aggregates are not."),
+        help_text=_(
+            "A leaf code is a column of the statistics forms. Parcels carry leaf"
+            " codes or the detail codes under one (LUC, LUK under LUA), never"
+            " aggregate codes."
+        ),
     )
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
@@ -124,7 +128,7 @@ class LandUserObjectType(models.Model):
         related_name="children",
         verbose_name=_("parent"),
     )
-    is_leaf = models.BooleanField(_("assignable"), default=True)
+    is_leaf = models.BooleanField(_("assignable to a land user"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:

@@ -117,6 +117,7 @@ def test_status_endpoint_reports_progress_for_the_page(client, officer, tmp_path
         "status_label": "imported",
         "finished": True,
         "progress": {"phase": "write", "done": 1, "total": 1},
+        "phase_label": "saving",
     }
 
 

@@ -346,7 +346,7 @@ def test_command_imports_a_clean_file(tmp_path, capsys):
 
     call_command("import_parcels", str(path), verbosity=0)
 
-    assert "Imported 1 parcels, 1 new map sheets, 0 land users, 0 certificates." in (
+    assert "Imported 1 parcels, 1 new map sheets, 0 new land users, 0 certificates." in (
         capsys.readouterr().out
     )
     assert AdministrativeUnit.objects.filter(code="25198").count() == 1

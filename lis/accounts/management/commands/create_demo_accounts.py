@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lis.accounts.roles import READER, REGISTRATION_OFFICER, ensure_roles
+from lis.accounts.roles import READER, REGISTRATION_OFFICER, ROLE_NAMES, ensure_roles
 from lis.core import audit
 
 DEMO_ACCOUNTS = [
@@ -44,7 +44,8 @@ class Command(BaseCommand):
                 if role:
                     user.groups.add(groups[role])
                 audit.record("account.create_demo", actor=None, target=user)
-                created.append((username, role or "superuser", password))
+                label = ROLE_NAMES[role] if role else _("administrator")
+                created.append((username, str(label), password))
         if not created:
             self.stdout.write(
                 _(

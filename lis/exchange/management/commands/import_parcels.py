@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from lis.admin_units.models import UnitCatalogue
 from lis.core.errors import DomainError
+from lis.exchange.jobs import PHASE_LABELS
 from lis.exchange.parcel_import.fields import parse_overrides
 from lis.exchange.parcel_import.service import (
     ImportMode,
@@ -18,7 +19,6 @@ from lis.exchange.parcel_import.service import (
 )
 from lis.reference.models import LandUseCatalogue
 
-PHASES = {"read": "đọc / read", "check": "kiểm tra / check", "write": "ghi / write"}
 
 
 class ConsoleProgress:
@@ -35,7 +35,7 @@ class ConsoleProgress:
         if phase != self.phase:
             self.close()
             self.phase = phase
-            self.bar = tqdm(total=total, desc=PHASES.get(phase, phase), unit=" f")
+            self.bar = tqdm(total=total, desc=str(PHASE_LABELS.get(phase, phase)), unit="")
         self.bar.total = total
         self.bar.n = done
         self.bar.refresh()
@@ -66,6 +66,7 @@ class Command(BaseCommand):
             "--land-use-catalogue",
             choices=LandUseCatalogue.values,
             default=LandUseCatalogue.TT08_2024,
+            help=_("code list of the land-use codes (default TT08/2024)"),
         )
         parser.add_argument(
             "--valid-only",
@@ -156,7 +157,7 @@ class Command(BaseCommand):
                 self.style.SUCCESS(
                     _(
                         "Imported %(parcels)d parcels, %(map_sheets)d new map sheets,"
-                        " %(land_users)d land users, %(certificates)d certificates."
+                        " %(land_users)d new land users, %(certificates)d certificates."
                     )
                     % report.created
                 )

@@ -42,7 +42,7 @@
           const p = data.progress || {};
           bar.max = Math.max(p.total || 1, 1);
           bar.value = p.done || 0;
-          text.textContent = (p.phase || "") + " " + (p.done || 0) + "/" + (p.total || 0);
+          text.textContent = (data.phase_label || "") + " " + (p.done || 0) + "/" + (p.total || 0);
           document.getElementById("job-status").textContent = data.status_label;
           if (data.finished) {
             window.location.reload();
