@@ -18,7 +18,9 @@ class DuplicateParcelKeyError(DomainError):
 
 class InvalidAreaError(DomainError):
     code = "invalid_area"
-    default_message = _("An area must be a positive number of square metres.")
+    default_message = _(
+        "An area must be a positive number of square metres, at most 1,000 km²."
+    )
 
 
 class InvalidDocumentNumberError(DomainError):

@@ -8,6 +8,10 @@ from django.utils.translation import gettext as _
 
 from lis.core import crs
 
+# Larger than any parcel can be (1,000 km²); a bigger area is a mistake,
+# such as a unit read as m² that was ha.
+MAX_PARCEL_AREA_M2 = Decimal("1000000000")
+
 
 def geometry_problem(geom: shapely.Geometry | None) -> str | None:
     """Return why `geom` cannot be a parcel boundary, or None if it can."""

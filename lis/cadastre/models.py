@@ -246,9 +246,18 @@ class CertificateStatus(models.TextChoices):
 class Certificate(models.Model):
     """A land-use right certificate (giấy chứng nhận)."""
 
-    serial_number = models.CharField(_("serial number"), max_length=20, unique=True)
+    serial_number = models.CharField(
+        _("serial number"),
+        max_length=20,
+        unique=True,
+        help_text=_("Upper case, one space between letters and digits: BĐ 123456."),
+    )
     serial_key = models.CharField(
-        _("serial search key"), max_length=20, db_index=True, editable=False
+        _("serial search key"),
+        max_length=20,
+        db_index=True,
+        editable=False,
+        help_text=_("The serial without spaces or diacritics: BĐ 123456 → BD123456."),
     )
     register_number = models.CharField(_("register number"), max_length=30, blank=True)
     issue_date = models.DateField(_("issue date"))

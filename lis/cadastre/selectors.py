@@ -30,6 +30,11 @@ PARCEL_PERMISSION = "cadastre.view_parcel"
 PERSONAL_DATA_PERMISSION = "cadastre.view_landuser"
 SEARCH_LIMIT = 50
 MIN_ID_DIGITS = 6
+# A name has a handful of words; longer texts are cut rather than turned
+# into one SQL condition per word.
+MAX_QUERY_LENGTH = 200
+MAX_NAME_WORDS = 8
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 _SEP = r"\s*[/\s.,;:-]\s*"
 _FULL_KEY = re.compile(rf"^(\d{{5}}){_SEP}(\d{{1,5}}){_SEP}(\d{{1,6}})$")
@@ -130,6 +135,7 @@ def parse_query(text: str) -> ParsedQuery:
     CCCD digits (at least 6, as a prefix); serials are compared compact
     ("BĐ 123456" = "bd123456").
     """
+    text = _CONTROL.sub("", text[:MAX_QUERY_LENGTH])
     key = search_key(text)
     if not key:
         return ParsedQuery(text="")
@@ -143,7 +149,7 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(
         text=key,
         uid_prefix=bare if _GEOHASH.match(bare) else None,
-        name_words=tuple(key.split()) if not has_digit else (),
+        name_words=tuple(key.split()[:MAX_NAME_WORDS]) if not has_digit else (),
         id_number=digits if _ID_NUMBER.match(digits) else None,
         serial_key=compact if _SERIAL.match(compact) else None,
     )
@@ -229,7 +235,6 @@ def search_parcels(
     personal = can_read_personal_data(user)
     refused = not personal and bool(parsed.kinds & PERSONAL_KINDS)
     limit = max(1, min(limit, SEARCH_LIMIT))
-    offset = max(offset, 0)
     condition = _parcel_condition(parsed, personal)
 
     if condition is None or not user.has_perm(PARCEL_PERMISSION):
@@ -237,6 +242,7 @@ def search_parcels(
     else:
         found = Parcel.objects.filter(condition)
     total = found.count()
+    offset = min(max(offset, 0), total)
     page = list(_with_register_data(found)[offset : offset + limit])
 
     owners = owner_names(user, page)

@@ -3,6 +3,7 @@
 import contextlib
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -34,8 +35,13 @@ def _single_dataset(folder: Path, archive_name: str) -> Path:
     found = sorted(
         p
         for p in folder.rglob("*")
-        if p.suffix.lower() in DATASET_SUFFIXES and "__MACOSX" not in p.parts
+        if p.is_file()
+        and p.suffix.lower() in DATASET_SUFFIXES
+        and "__MACOSX" not in p.parts
     )
+    # A .json beside a Shapefile or GeoPackage is metadata, not the map.
+    if any(p.suffix.lower() != ".json" for p in found):
+        found = [p for p in found if p.suffix.lower() != ".json"]
     if len(found) != 1:
         raise ImportRefusedError(
             _(
@@ -60,5 +66,17 @@ def dataset_path(path: Path) -> Iterator[Path]:
             _("%(name)s is not a readable zip archive.") % {"name": path.name}
         ) from err
     with archive, tempfile.TemporaryDirectory(prefix="lis-import-") as folder:
-        archive.extractall(folder, members=_safe_members(archive))
+        members = _safe_members(archive)
+        if any(member.flag_bits & 0x1 for member in members):
+            raise ImportRefusedError(
+                _("%(name)s is protected by a password; send it unencrypted.")
+                % {"name": path.name}
+            )
+        try:
+            archive.extractall(folder, members=members)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
+            raise ImportRefusedError(
+                _("%(name)s is damaged and cannot be unpacked: %(reason)s")
+                % {"name": path.name, "reason": err}
+            ) from err
         yield _single_dataset(Path(folder), path.name)

@@ -80,6 +80,7 @@ def run_job(job_id: int) -> None:
             ImportOptions(**job.options),
             acting_user=job.created_by,
             progress=progress,
+            file_name=job.original_name,
         )
     except DomainError as err:
         _finish(job, ImportStatus.FAILED, error=str(err.message))

@@ -21,8 +21,8 @@ class Migration(migrations.Migration):
             name='Certificate',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial_number', models.CharField(max_length=20, unique=True, verbose_name='serial number')),
-                ('serial_key', models.CharField(db_index=True, editable=False, max_length=20, verbose_name='serial search key')),
+                ('serial_number', models.CharField(help_text='Upper case, one space between letters and digits: BĐ 123456.', max_length=20, unique=True, verbose_name='serial number')),
+                ('serial_key', models.CharField(db_index=True, editable=False, help_text='The serial without spaces or diacritics: BĐ 123456 → BD123456.', max_length=20, verbose_name='serial search key')),
                 ('register_number', models.CharField(blank=True, max_length=30, verbose_name='register number')),
                 ('issue_date', models.DateField(verbose_name='issue date')),
                 ('issuer', models.CharField(blank=True, max_length=200, verbose_name='issued by')),

@@ -90,7 +90,7 @@ def _checked_geometry(geom: GEOSGeometry) -> GEOSGeometry:
 
 def _checked_area(value: Decimal) -> Decimal:
     area = Decimal(value)
-    if not area.is_finite() or area <= 0:
+    if not area.is_finite() or area <= 0 or area > geometry.MAX_PARCEL_AREA_M2:
         raise InvalidAreaError()
     return area
 

@@ -16,6 +16,7 @@ from lis.cadastre.models import (
     Right,
     RightKind,
 )
+from lis.cadastre.serials import canonical_serial
 from lis.core import audit
 from lis.core.text import compact_key
 
@@ -31,7 +32,7 @@ def issue_certificate(
     acting_user,
 ) -> Certificate:
     """Record a certificate by its serial (số phát hành), unique nationwide."""
-    serial = " ".join(serial_number.split()).upper()
+    serial = canonical_serial(serial_number)
     with transaction.atomic():
         if Certificate.objects.filter(serial_number=serial).exists():
             raise DuplicateCertificateError()

@@ -9,8 +9,16 @@ from django.utils.translation import gettext as _
 
 from lis.admin_units.models import AdministrativeUnit
 from lis.cadastre.errors import InvalidDocumentNumberError
-from lis.cadastre.identity import infer_document_kind
-from lis.cadastre.models import DocumentKind, LandUserKind
+from lis.cadastre.identity import infer_document_kind, normalise_document_number
+from lis.cadastre.models import (
+    Certificate,
+    DocumentKind,
+    IdentityDocument,
+    LandUser,
+    LandUserKind,
+    Parcel,
+)
+from lis.cadastre.serials import canonical_serial
 from lis.core.errors import DomainError
 from lis.core.text import compact_key, search_key
 from lis.exchange.parcel_import import values
@@ -20,6 +28,19 @@ from lis.exchange.parcel_import.shapes import Shape
 from lis.reference.models import LandUseType, LandUserObjectType
 
 ORGANISATION_OBJECTS = {"TCN", "TSN", "TXH", "TKT", "TKH", "TTG", "TNG", "TVN"}
+# Lengths of the register's text columns.
+NAME_LENGTH = LandUser._meta.get_field("full_name").max_length
+ADDRESS_LENGTH = Parcel._meta.get_field("address").max_length
+SERIAL_LENGTH = Certificate._meta.get_field("serial_number").max_length
+REGISTER_LENGTH = Certificate._meta.get_field("register_number").max_length
+DOCUMENT_LENGTH = IdentityDocument._meta.get_field("number").max_length
+
+
+def _text(max_length: int):
+    def read(value: object) -> str:
+        return values.text(value, max_length)
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,7 @@ class CertificateCandidate:
     register_number: str
     issue_date: date
     serial_field: str
+    date_field: str
 
 
 @dataclass
@@ -101,9 +123,16 @@ class CandidateBuilder:
     """Reads one feature's attributes through the field map and the code lists."""
 
     def __init__(
-        self, field_map: FieldMap, communes, unit_catalogue: str | None, land_uses, objects
+        self,
+        field_map: FieldMap,
+        communes,
+        unit_catalogue: str | None,
+        land_uses,
+        objects,
+        field_kinds: dict[str, str],
     ) -> None:
         self.fields = field_map
+        self.field_kinds = field_kinds
         self.communes = communes
         self.unit_catalogue = unit_catalogue
         self.land_uses = land_uses
@@ -121,8 +150,8 @@ class CandidateBuilder:
             if not problems:
                 accepted.append(candidate)
                 continue
-            sheet = values.text(row.get(self.fields.source("sheet")))
-            parcel = values.text(row.get(self.fields.source("parcel")))
+            sheet = values.label(row.get(self.fields.source("sheet")))
+            parcel = values.label(row.get(self.fields.source("parcel")))
             rejected.extend(
                 Rejection(number, sheet, parcel, p.field_name, p.reason)
                 for p in problems
@@ -158,8 +187,8 @@ class CandidateBuilder:
                 return default
 
         commune = attempt(self._cell, row, "commune", self._commune)
-        sheet = attempt(self._cell, row, "sheet", values.positive_int)
-        parcel = attempt(self._cell, row, "parcel", values.positive_int)
+        sheet = attempt(self._cell, row, "sheet", values.sheet_number)
+        parcel = attempt(self._cell, row, "parcel", values.parcel_number)
         land_use = attempt(self._cell, row, "land_use", self._land_use)
         if shape.problem:
             problems.append(_Reject(_("geometry"), shape.problem))
@@ -167,8 +196,8 @@ class CandidateBuilder:
         long_term, term_end = attempt(
             self._optional, row, "term", values.term, (False, None), default=(False, None)
         )
-        address = attempt(self._optional, row, "address", values.text, "")
-        scale = attempt(self._optional, row, "scale", values.positive_int)
+        address = attempt(self._optional, row, "address", _text(ADDRESS_LENGTH), "")
+        scale = attempt(self._optional, row, "scale", values.scale)
         known = len(problems)
         owners = attempt(self._owners, row, default=[])
         certificate = None
@@ -231,8 +260,8 @@ class CandidateBuilder:
         return owners
 
     def _owner(self, row: dict, prefix: str) -> OwnerCandidate | None:
-        name = self._optional(row, f"{prefix}_name", values.text, "")
-        document = self._optional(row, f"{prefix}_document", values.text, "")
+        name = self._optional(row, f"{prefix}_name", _text(NAME_LENGTH), "")
+        document = self._optional(row, f"{prefix}_document", _text(DOCUMENT_LENGTH), "")
         name_field = self.fields.source(f"{prefix}_name") or f"{prefix}_name"
         document_field = self.fields.source(f"{prefix}_document")
         if not name:
@@ -246,7 +275,7 @@ class CandidateBuilder:
         return OwnerCandidate(
             name=name,
             name_key=search_key(name),
-            birth_year=self._optional(row, f"{prefix}_birth_year", values.positive_int),
+            birth_year=self._optional(row, f"{prefix}_birth_year", values.birth_year),
             kind=_user_kind(object_type, kind),
             object_type=object_type,
             document_kind=kind,
@@ -261,11 +290,20 @@ class CandidateBuilder:
     def _document(self, raw: str, object_type, field_name) -> tuple[str | None, str | None]:
         if not raw:
             return None, None
+        if self.field_kinds.get(field_name) == "number":
+            # A CCCD begins with zeros (province of birth 001–096): a
+            # numeric field has dropped them, and the digits left may even
+            # look like a tax code.
+            raise _Reject(
+                field_name,
+                _("the field holds numbers, which lose leading zeros;"
+                  " store identity numbers as text"),
+            )
         try:
             kind = infer_document_kind(raw)
         except InvalidDocumentNumberError as err:
             raise _Reject(field_name, str(err.message)) from err
-        number = "".join(raw.split()).upper()
+        number = normalise_document_number(raw)
         if object_type is not None and object_type.code in ORGANISATION_OBJECTS:
             if kind == DocumentKind.CMND:
                 kind = DocumentKind.OTHER
@@ -274,21 +312,30 @@ class CandidateBuilder:
     def _certificate(
         self, row: dict, owners: list[OwnerCandidate]
     ) -> CertificateCandidate | None:
-        serial = self._optional(row, "certificate_serial", values.text, "")
+        serial = self._optional(row, "certificate_serial", _text(SERIAL_LENGTH), "")
         if not serial:
             return None
-        serial = " ".join(serial.split()).upper()
+        serial = canonical_serial(serial)
         serial_field = self.fields.source("certificate_serial")
         if not owners:
             raise _Reject(serial_field, _("a certificate is given without a holder"))
         if "certificate_date" not in self.fields:
             raise _Reject(serial_field, _("a certificate needs its issue date"))
+        if len(serial) > SERIAL_LENGTH:
+            raise _Reject(
+                serial_field,
+                _("the serial has %(length)d characters; the register keeps %(limit)d")
+                % {"length": len(serial), "limit": SERIAL_LENGTH},
+            )
         return CertificateCandidate(
             serial=serial,
             serial_key=compact_key(serial),
-            register_number=self._optional(row, "certificate_register", values.text, ""),
-            issue_date=self._cell(row, "certificate_date", values.legal_date),
+            register_number=self._optional(
+                row, "certificate_register", _text(REGISTER_LENGTH), ""
+            ),
+            issue_date=self._cell(row, "certificate_date", values.past_date),
             serial_field=serial_field,
+            date_field=self.fields.source("certificate_date"),
         )
 
 

@@ -132,20 +132,24 @@ class CrossChecks:
         entries = self._owner_entries()
         for (kind, number), items in entries.items():
             names = {owner.name_key for _c, owner in items}
-            if len(names) > 1:
+            years = {owner.birth_year for _c, owner in items} - {None}
+            if len(names) > 1 or len(years) > 1:
                 for candidate, owner in items:
                     self._refuse(
                         candidate,
                         owner.document_field,
-                        _("%(number)s is given with different names (features %(features)s)")
+                        _(
+                            "%(number)s is given with different names or years of"
+                            " birth (features %(features)s)"
+                        )
                         % {
                             "number": number,
                             "features": ", ".join(f"#{c.feature}" for c, _o in items),
                         },
                     )
         known = self._documents_in_database(list(entries))
-        for key, items in entries.items():
-            if key in known and known[key] != items[0][1].name_key:
+        for key, items in self._owner_entries().items():
+            if key in known and not _same_person(known[key], items[0][1]):
                 for candidate, owner in items:
                     self._refuse(
                         candidate,
@@ -160,25 +164,31 @@ class CrossChecks:
         numbers = sorted({number for _kind, number in keys})
         for chunk in _chunks(numbers):
             rows = IdentityDocument.objects.filter(number__in=chunk).values_list(
-                "kind", "number", "holder__name_key"
+                "kind", "number", "holder__name_key", "holder__birth_year"
             )
-            known.update({(kind, number): name for kind, number, name in rows})
+            known.update({(kind, number): (name, year) for kind, number, name, year in rows})
         return known
 
     def _certificates_consistent(self) -> None:
         groups = self._groups(lambda c: c.certificate.serial if c.certificate else None)
         for serial, group in groups.items():
-            holders = {
-                tuple(sorted(o.document_number or o.name_key for o in c.owners))
+            facts = {
+                (
+                    tuple(sorted(o.document_number or o.name_key for o in c.owners)),
+                    c.certificate.issue_date,
+                    c.certificate.register_number,
+                )
                 for c in group
             }
-            if len(holders) > 1:
+            if len(facts) > 1:
                 for candidate in group:
                     self._refuse(
                         candidate,
                         candidate.certificate.serial_field,
-                        _("certificate %(serial)s is given to different holders"
-                          " (features %(features)s)")
+                        _(
+                            "certificate %(serial)s is given with different holders,"
+                            " dates or register numbers (features %(features)s)"
+                        )
                         % {
                             "serial": serial,
                             "features": ", ".join(f"#{c.feature}" for c in group),
@@ -200,6 +210,13 @@ class CrossChecks:
                     _("certificate %(serial)s is already in the database")
                     % {"serial": candidate.certificate.serial},
                 )
+
+
+def _same_person(known: tuple[str, int | None], owner) -> bool:
+    name_key, birth_year = known
+    if name_key != owner.name_key:
+        return False
+    return birth_year is None or owner.birth_year is None or birth_year == owner.birth_year
 
 
 def _key_text(candidate: Candidate) -> str:

@@ -1,34 +1,74 @@
 """Reading features from a cadastral file through the system's GDAL.
 
-GeoDjango's GDAL bindings are used rather than a wheel that bundles its
-own GDAL and PROJ: two copies of those libraries in one process crash it
-(they share C++ symbols), and DESIGN.md takes GDAL/GEOS/PROJ from Debian.
+The layer, its fields and its CRS are inspected with GeoDjango's GDAL
+bindings. The features are streamed by Debian's `ogr2ogr` as CSV, with WKT
+geometry and every attribute as text, so that values reach the checks as
+the file holds them: no type guessing (GeoJSON dates), no recoding (GDAL
+drops characters of code page 1258, OSGeo/gdal#2045: text is decoded here),
+and every feature even when a GeoPackage miscounts them.
+
+Wheels that bundle their own GDAL and PROJ are not used: two copies of
+those libraries in one process crash it, and DESIGN.md takes GDAL, GEOS
+and PROJ from Debian.
 """
 
-import itertools
+import codecs
+import csv
+import io
+import shutil
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from ctypes import c_char_p, c_int, c_void_p
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import shapely
 from django.contrib.gis.gdal import DataSource, GDALException
+from django.contrib.gis.gdal.libgdal import lgdal
+from django.contrib.gis.gdal.prototypes import ds as ogr_api
 from django.utils.translation import gettext as _
 from pyproj import CRS
 from pyproj.exceptions import CRSError
+from shapely.errors import GEOSException
 
 from lis.exchange.errors import ImportRefusedError, MissingCRSError
 
 BATCH_SIZE = 20_000
-POLYGONAL = {"Polygon", "MultiPolygon", "Polygon25D", "MultiPolygon25D", "Unknown"}
+SHAPEFILE = "ESRI Shapefile"
+UTF8_DRIVERS = {"GPKG", "GeoJSON"}
+# OGR geometry types that can hold a parcel (ISO codes, flattened):
+# unknown, Polygon, MultiPolygon, CurvePolygon, MultiSurface.
+POLYGONAL_TYPES = {0, 3, 6, 10, 12}
+# OGR field types (OGRFieldType) and the boolean subtype (OFSTBoolean).
+NUMBER_TYPES = {0, 2, 12}
+DATE_TYPES = {9, 10, 11}
+BOOLEAN_SUBTYPE = 1
+
+csv.field_size_limit(sys.maxsize)
+
+_field_subtype = lgdal.OGR_Fld_GetSubType
+_field_subtype.argtypes = [c_void_p]
+_field_subtype.restype = c_int
+
+
+class Undecodable:
+    """A cell whose bytes are not text in the file's encoding."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
 
 
 @dataclass(frozen=True)
 class SourceInfo:
     path: Path
     layer: str
+    driver: str
     fields: list[str]
-    feature_count: int
+    field_kinds: dict[str, str]
+    declared_count: int
     crs: CRS
     crs_note: str | None
     encoding: str
@@ -41,21 +81,46 @@ class Batch:
     start: int
     geometries: np.ndarray
     columns: dict[str, np.ndarray]
+    geometry_errors: dict[int, str] = field(default_factory=dict)
 
 
-def _open(path: Path, encoding: str) -> DataSource:
+def _public(message: str, path: Path) -> str:
+    """GDAL's message without the server's folders."""
+    return message.replace(str(path.parent) + "/", "").replace(str(path), path.name)
+
+
+_set_local_option = lgdal.CPLSetThreadLocalConfigOption
+_set_local_option.argtypes = [c_char_p, c_char_p]
+_set_local_option.restype = None
+
+
+def _open(path: Path) -> DataSource:
+    # Shapefile text stays as bytes (latin-1 maps each byte to one
+    # character); it is decoded here, in the file's own encoding.
+    _set_local_option(b"SHAPE_ENCODING", b"")
     try:
-        return DataSource(str(path), encoding=encoding)
+        return DataSource(str(path), encoding="latin-1")
     except GDALException as err:
         raise ImportRefusedError(
             _("GDAL cannot open %(name)s as a spatial file: %(reason)s")
-            % {"name": path.name, "reason": err}
+            % {"name": path.name, "reason": _public(str(err), path)}
         ) from err
+    finally:
+        _set_local_option(b"SHAPE_ENCODING", None)
+
+
+def _geometry_type(layer) -> int:
+    return (ogr_api.get_fd_geom_type(layer._ldefn) & 0x7FFFFFFF) % 1000
+
+
+def _layer_name(layer) -> str:
+    # Layer names are file or table names: UTF-8 whatever the attributes use.
+    return _decode_name(layer.name, "utf-8")
 
 
 def _choose_layer(source: DataSource, wanted: str | None):
     layers = list(source)
-    names = [layer.name for layer in layers]
+    names = [_layer_name(layer) for layer in layers]
     if wanted is not None:
         if wanted not in names:
             raise ImportRefusedError(
@@ -63,7 +128,7 @@ def _choose_layer(source: DataSource, wanted: str | None):
                 % {"layer": wanted, "layers": ", ".join(names)}
             )
         return layers[names.index(wanted)]
-    polygonal = [layer for layer in layers if layer.geom_type.name in POLYGONAL]
+    polygonal = [layer for layer in layers if _geometry_type(layer) in POLYGONAL_TYPES]
     if len(polygonal) == 1:
         return polygonal[0]
     if not polygonal:
@@ -73,8 +138,24 @@ def _choose_layer(source: DataSource, wanted: str | None):
         )
     raise ImportRefusedError(
         _("The file has several polygon layers (%(layers)s); name the one to import.")
-        % {"layers": ", ".join(layer.name for layer in polygonal)}
+        % {"layers": ", ".join(_layer_name(layer) for layer in polygonal)}
     )
+
+
+def _field_kinds(layer) -> list[str]:
+    kinds = []
+    for index in range(layer.num_fields):
+        definition = ogr_api.get_field_defn(layer._ldefn, index)
+        kind = ogr_api.get_field_type(definition)
+        if _field_subtype(definition) == BOOLEAN_SUBTYPE:
+            kinds.append("boolean")
+        elif kind in NUMBER_TYPES:
+            kinds.append("number")
+        elif kind in DATE_TYPES:
+            kinds.append("date")
+        else:
+            kinds.append("text")
+    return kinds
 
 
 def _declared_crs(layer) -> CRS | None:
@@ -116,48 +197,182 @@ def _source_crs(declared: CRS | None, named_srid: int | None) -> tuple[CRS, str 
     return named, note
 
 
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError as err:
+        raise ImportRefusedError(
+            _("%(name)s is not a text encoding Python knows (e.g. utf-8, cp1258).")
+            % {"name": name}
+        ) from err
+
+
+def _sidecar(path: Path, suffix: str) -> Path | None:
+    for candidate in path.parent.glob(path.stem + ".*"):
+        if candidate.suffix.lower() == suffix:
+            return candidate
+    return None
+
+
+def _shapefile_encoding(path: Path) -> str:
+    """The encoding its .cpg declares ("1258" means Windows-1258), else UTF-8."""
+    cpg = _sidecar(path, ".cpg")
+    if cpg is None:
+        return "utf-8"
+    declared = cpg.read_text(encoding="ascii", errors="replace").strip()
+    if declared.isdigit():
+        declared = f"cp{declared}"
+    return _codec(declared.replace("ANSI ", "cp").replace("ansi ", "cp"))
+
+
+def _text_encoding(path: Path, driver: str, named: str | None) -> str:
+    if driver in UTF8_DRIVERS:
+        if named and _codec(named) != "utf-8":
+            raise ImportRefusedError(
+                _(
+                    "A %(format)s file is always UTF-8; an encoding can be named for"
+                    " Shapefiles only."
+                )
+                % {"format": driver}
+            )
+        return "utf-8"
+    if named:
+        return _codec(named)
+    if driver == SHAPEFILE:
+        return _shapefile_encoding(path)
+    return "utf-8"
+
+
+def _check_shapefile_parts(path: Path) -> None:
+    if path.suffix.lower() != ".shp":
+        return
+    missing = [s for s in (".dbf", ".shx") if _sidecar(path, s) is None]
+    if missing:
+        raise ImportRefusedError(
+            _("The Shapefile %(name)s lacks its %(parts)s file: send all its parts.")
+            % {"name": path.name, "parts": " and ".join(missing)}
+        )
+
+
 def open_source(
     path: Path, layer: str | None, named_srid: int | None, encoding: str | None
 ) -> SourceInfo:
-    """Inspect the file: layer, fields, feature count and CRS."""
-    encoding = encoding or "utf-8"
-    chosen = _choose_layer(_open(path, encoding), layer)
-    crs, note = _source_crs(_declared_crs(chosen), named_srid)
+    """Inspect the file: layer, fields, declared feature count and CRS."""
+    _check_shapefile_parts(path)
+    source = _open(path)
+    chosen = _choose_layer(source, layer)
+    driver = source.driver.name
+    text_encoding = _text_encoding(path, driver, encoding)
+    declared = _declared_crs(chosen)
+    if declared is None and named_srid is None and _sidecar(path, ".prj"):
+        raise ImportRefusedError(
+            _(
+                "The .prj file of %(name)s cannot be read as a coordinate reference"
+                " system; name the one the file was drawn in."
+            )
+            % {"name": path.name}
+        )
+    crs, note = _source_crs(declared, named_srid)
+    names = [_decode_name(raw, text_encoding) for raw in chosen.fields]
     return SourceInfo(
         path=path,
-        layer=chosen.name,
-        fields=list(chosen.fields),
-        feature_count=len(chosen),
+        layer=_layer_name(chosen),
+        driver=driver,
+        fields=names,
+        field_kinds=dict(zip(names, _field_kinds(chosen))),
+        declared_count=len(chosen),
         crs=crs,
         crs_note=note,
-        encoding=encoding,
+        encoding=text_encoding,
     )
 
 
-def _wkb(feature) -> bytes | None:
+def _decode_name(raw: str, encoding: str) -> str:
     try:
-        geometry = feature.geom
-    except GDALException:
+        return raw.encode("latin-1").decode(encoding)
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return raw
+
+
+def _ogr2ogr_command(source: SourceInfo) -> list[str]:
+    ogr2ogr = shutil.which("ogr2ogr")
+    if ogr2ogr is None:
+        raise ImportRefusedError(_("ogr2ogr (Debian package gdal-bin) is not installed."))
+    command = [
+        ogr2ogr,
+        "-f", "CSV", "/vsistdout/", str(source.path), source.layer,
+        "-lco", "GEOMETRY=AS_WKT", "-lco", "LINEFORMAT=LF",
+        "-fieldTypeToString", "All",
+        "-dim", "XY", "-nlt", "CONVERT_TO_LINEAR", "-nlt", "PROMOTE_TO_MULTI",
+        # Pass the attribute bytes through: they are decoded here.
+        "--config", "SHAPE_ENCODING", "",
+    ]  # fmt: skip
+    if source.driver == "GeoJSON":
+        command += ["-oo", "DATE_AS_STRING=YES"]
+    return command
+
+
+def _cell(raw: str, kind: str, encoding: str) -> object:
+    if raw == "":
         return None
-    return bytes(geometry.wkb)
+    if kind == "boolean":
+        return raw == "1"
+    try:
+        return raw.encode("latin-1").decode(encoding)
+    except UnicodeDecodeError:
+        return Undecodable(encoding)
+
+
+def _batch(start: int, rows: list[list[str]], source: SourceInfo, columns) -> Batch:
+    wkts = np.array([row[0] or None for row in rows], dtype=object)
+    geometries = shapely.from_wkt(wkts, on_invalid="ignore")
+    errors = {}
+    for index in np.flatnonzero(shapely.is_missing(geometries) & (wkts != None)):  # noqa: E711
+        try:
+            shapely.from_wkt(wkts[index])
+        except GEOSException as err:
+            errors[int(index)] = str(err)
+    positions = {name: source.fields.index(name) + 1 for name in columns}
+    values = {
+        name: np.array(
+            [
+                _cell(row[position] if position < len(row) else "",
+                      source.field_kinds[name], source.encoding)
+                for row in rows
+            ],
+            dtype=object,
+        )
+        for name, position in positions.items()
+    }  # fmt: skip
+    return Batch(start=start, geometries=geometries, columns=values, geometry_errors=errors)
 
 
 def read_batches(source: SourceInfo, columns: list[str]) -> Iterator[Batch]:
     """Yield the layer's features in batches, geometries as shapely objects."""
-    layer = _choose_layer(_open(source.path, source.encoding), source.layer)
-    features = iter(layer)
-    start = 0
-    while True:
-        chunk = list(itertools.islice(features, BATCH_SIZE))
-        if not chunk:
-            return
-        wkbs = np.array([_wkb(f) for f in chunk], dtype=object)
-        values = {
-            name: np.array([f.get(name) for f in chunk], dtype=object) for name in columns
-        }
-        yield Batch(
-            start=start,
-            geometries=shapely.from_wkb(wkbs, on_invalid="ignore"),
-            columns=values,
+    # Warnings go to a file: a full stderr pipe would stall ogr2ogr.
+    errors = tempfile.TemporaryFile()
+    process = subprocess.Popen(
+        _ogr2ogr_command(source), stdout=subprocess.PIPE, stderr=errors
+    )
+    try:
+        stream = io.TextIOWrapper(process.stdout, encoding="latin-1", newline="")
+        rows = csv.reader(stream)
+        next(rows, None)
+        start = 0
+        while True:
+            chunk = [row for _, row in zip(range(BATCH_SIZE), rows)]
+            if not chunk:
+                break
+            yield _batch(start, chunk, source, columns)
+            start += len(chunk)
+    finally:
+        process.stdout.close()
+        returncode = process.wait()
+        errors.seek(0)
+        stderr = errors.read().decode("utf-8", errors="replace")
+        errors.close()
+    if returncode != 0:
+        raise ImportRefusedError(
+            _("GDAL cannot read %(name)s: %(reason)s")
+            % {"name": source.path.name, "reason": _public(stderr.strip(), source.path)}
         )
-        start += len(chunk)

@@ -79,6 +79,7 @@ def import_parcel_file(
     *,
     acting_user,
     progress: Progress = _no_progress,
+    file_name: str | None = None,
 ) -> ImportReport:
     """Import the parcels of a Shapefile, GeoPackage or GeoJSON file.
 
@@ -86,10 +87,11 @@ def import_parcel_file(
     lists, key unique in the file and the database) before anything is
     written. In all-or-nothing mode a single rejection leaves the database
     as it was; otherwise the valid features are written, in one transaction.
+    `file_name` is the name the user knows the file by (an upload's).
     """
     path = Path(path)
     with dataset_path(path) as dataset:
-        return _import(dataset, path.name, options, acting_user, progress)
+        return _import(dataset, file_name or path.name, options, acting_user, progress)
 
 
 def _import(dataset: Path, file_name: str, options, acting_user, progress) -> ImportReport:
@@ -100,7 +102,7 @@ def _import(dataset: Path, file_name: str, options, acting_user, progress) -> Im
         layer=source.layer,
         crs=source.crs.to_string(),
         mode=options.mode,
-        feature_count=source.feature_count,
+        feature_count=source.declared_count,
         field_map=dict(fields.sources),
         notes=[source.crs_note] if source.crs_note else [],
     )
@@ -135,17 +137,25 @@ def _read_candidates(source, fields, options, report, progress) -> list[Candidat
         options.unit_catalogue,
         LandUseCodeResolver(options.land_use_catalogue),
         LandUserObjectResolver(LandUseCatalogue.TT08_2024),
+        source.field_kinds,
     )
     srid = settings.LIS_STORAGE_SRID
     columns = sorted(set(fields.sources.values()))
     candidates: list[Candidate] = []
-    progress("read", 0, source.feature_count)
+    read = 0
+    progress("read", 0, source.declared_count)
     for batch in read_batches(source, columns):
-        shapes = check_shapes(batch.geometries, source.crs, srid)
+        shapes = check_shapes(batch.geometries, source.crs, srid, batch.geometry_errors)
         accepted, rejected = builder.build(batch, shapes)
         candidates.extend(accepted)
         report.rejections.extend(rejected)
-        progress("read", batch.start + len(shapes), source.feature_count)
+        read = batch.start + len(shapes)
+        progress("read", read, max(read, source.declared_count))
+    if read == 0:
+        raise ImportRefusedError(
+            _("The layer %(layer)s holds no features.") % {"layer": source.layer}
+        )
+    report.feature_count = read
     return candidates
 
 

@@ -34,13 +34,23 @@ def _transform(geoms: np.ndarray, source: CRS, srid: int) -> np.ndarray:
     return shapely.transform(geoms, move)
 
 
-def check_shapes(geoms: np.ndarray, source: CRS, srid: int) -> list[Shape]:
+def _read_problem(geom: shapely.Geometry | None, read_error: str | None) -> str | None:
+    if geom is None and read_error:
+        return _("the boundary cannot be read: %(reason)s") % {"reason": read_error}
+    if geom is None:
+        return _("the feature has no boundary")
+    return geometry.geometry_problem(geom)
+
+
+def check_shapes(
+    geoms: np.ndarray, source: CRS, srid: int, read_errors: dict[int, str]
+) -> list[Shape]:
     """Validate boundaries in the file's CRS, then bring them to `srid`.
 
     Validity is judged in the file's own coordinates, so that the reported
     location of a self-intersection can be found in the file.
     """
-    problems = [geometry.geometry_problem(g) for g in geoms]
+    problems = [_read_problem(g, read_errors.get(i)) for i, g in enumerate(geoms)]
     good = np.array([p is None for p in problems], dtype=bool)
     moved = np.full(len(geoms), None, dtype=object)
     if good.any():
@@ -90,5 +100,8 @@ def _finish(
         return Shape(None, None, None, _("after transformation, %(problem)s") % {
             "problem": problem
         })
+    area = geometry.area_m2(geom)
+    if area <= 0:
+        return Shape(None, None, None, _("the boundary encloses less than 0.01 m²"))
     uid = pygeohash.encode(lat, lon, precision=crs.GEOHASH_LENGTH)
-    return Shape(geometry.as_multipolygon(geom), geometry.area_m2(geom), uid, None)
+    return Shape(geometry.as_multipolygon(geom), area, uid, None)

@@ -191,3 +191,14 @@ def test_zipped_shapefile_is_imported(client, officer, tmp_path, post_import):
     assert job.status == ImportStatus.SUCCEEDED
     assert job.report["field_map"]["sheet"] == "soHieuToBa"
     assert Parcel.objects.count() == 1
+
+
+def test_report_names_the_file_as_uploaded(client, officer, tmp_path, post_import):
+    client.force_login(officer)
+    path = write_parcel_file(tmp_path / "Bản đồ xã Tân Thành.gpkg", [feature(square(0), 1, 1)])
+
+    post_import(path)
+
+    job = ImportJob.objects.get()
+    assert job.original_name == "Bản đồ xã Tân Thành.gpkg"
+    assert job.report["file_name"] == "Bản đồ xã Tân Thành.gpkg"

@@ -20,7 +20,7 @@ from lis.cadastre.models import (
     Right,
 )
 from lis.core.models import AuditRecord
-from lis.exchange.errors import MissingCRSError
+from lis.exchange.errors import ImportRefusedError, MissingCRSError
 from lis.exchange.parcel_import.service import ImportMode, ImportOptions, import_parcel_file
 from lis.exchange.tests.fixtures.parcel_files import (
     ORIGIN,
@@ -350,3 +350,35 @@ def test_command_imports_a_clean_file(tmp_path, capsys):
         capsys.readouterr().out
     )
     assert AdministrativeUnit.objects.filter(code="25198").count() == 1
+
+
+def test_scale_written_as_a_ratio_is_read(tmp_path):
+    path = write_parcel_file(tmp_path / "a.gpkg", [feature(square(0), 1, 1, tyLe="1:2000")])
+
+    _import(path)
+
+    assert MapSheet.objects.get().scale == 2000
+
+
+def test_shapefile_whose_prj_cannot_be_read_is_refused(tmp_path):
+    path = write_parcel_file(tmp_path / "thua.shp", [feature(square(0), 1, 1)])
+    path.with_suffix(".prj").write_text("not a coordinate reference system")
+
+    with pytest.raises(ImportRefusedError, match=r"\.prj file of thua\.shp"):
+        _import(path)
+
+
+def test_json_metadata_beside_a_zipped_shapefile_is_ignored(tmp_path):
+    import zipfile
+
+    shp = write_parcel_file(tmp_path / "shp" / "thua.shp", [feature(square(0), 1, 1)])
+    archive = tmp_path / "thua.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for part in shp.parent.iterdir():
+            zipped.write(part, part.name)
+        zipped.writestr("metadata.json", '{"nguon": "nha thau"}')
+
+    report = _import(archive)
+
+    assert report.committed is True
+    assert Parcel.objects.count() == 1
