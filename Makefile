@@ -6,7 +6,7 @@ VENV := .venv
 LIS := $(VENV)/bin/lis
 SAMPLE_PARCELS ?= 3000
 SAMPLE_FILE := var/sample/binh-phuoc-mau.gpkg
-TEST_SECRET := insecure-test-key-never-used-in-production
+TEST_SECRET := test-only-key-for-make-test-never-a-production-secret
 LOCALE_PO := $(wildcard lis/locale/*/LC_MESSAGES/django.po)
 LOCALE_MO := $(LOCALE_PO:.po=.mo)
 STATIC_SOURCES := $(shell find lis -path '*/static/*' -type f 2>/dev/null)
@@ -20,10 +20,9 @@ run: system-packages $(VENV)/.run-installed node_modules/.package-lock.json \
 	$(LIS) load-reference
 	$(MAKE) --no-print-directory var/static/staticfiles.json
 	$(LIS) create-demo-accounts
-	@if [ ! -f var/sample/.imported ]; then \
+	@if [ "$$($(LIS) parcel-count)" = "0" ]; then \
 		$(LIS) sample-data --parcels $(SAMPLE_PARCELS) --output $(SAMPLE_FILE) && \
-		$(LIS) import-parcels $(SAMPLE_FILE) --unit-catalogue 2004 && \
-		touch var/sample/.imported; \
+		$(LIS) import-parcels $(SAMPLE_FILE) --unit-catalogue 2004; \
 	fi
 	$(LIS) serve
 

@@ -23,6 +23,7 @@ from lis.portal.tiles.grid import PARCEL_MIN_ZOOM, SHEET_MIN_ZOOM
 logger = logging.getLogger(__name__)
 
 LABEL_MIN_ZOOM = 17
+SHEET_LABEL_MIN_ZOOM = 13
 
 
 def _map_settings() -> dict:
@@ -37,6 +38,7 @@ def _map_settings() -> dict:
         "parcelMinZoom": PARCEL_MIN_ZOOM,
         "sheetMinZoom": SHEET_MIN_ZOOM,
         "labelMinZoom": LABEL_MIN_ZOOM,
+        "sheetLabelMinZoom": SHEET_LABEL_MIN_ZOOM,
         "legend": legend(),
         "text": {
             "sheet": _("Sheet %(number)s"),

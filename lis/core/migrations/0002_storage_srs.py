@@ -6,7 +6,8 @@ SpatiaLite resolves EPSG codes through PROJ and already knows them.
 """
 
 from django.conf import settings
-from django.db import migrations
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError, migrations
 
 
 def add_storage_srs(apps, schema_editor) -> None:
@@ -20,7 +21,14 @@ def add_storage_srs(apps, schema_editor) -> None:
             return
     from django.contrib.gis.utils import add_srs_entry
 
-    add_srs_entry(srid, database=connection.alias)
+    try:
+        add_srs_entry(srid, database=connection.alias)
+    except DatabaseError as err:
+        raise ImproperlyConfigured(
+            f"The database role cannot add EPSG:{srid} to spatial_ref_sys, which"
+            " PostGIS 3.3 lacks. Once, as a superuser, run in this database:"
+            " GRANT INSERT ON spatial_ref_sys TO <role>; then migrate again."
+        ) from err
 
 
 class Migration(migrations.Migration):

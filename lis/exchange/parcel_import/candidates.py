@@ -52,6 +52,7 @@ class Rejection:
     parcel: str
     field: str
     reason: str
+    code: str = "invalid_value"
 
     def as_dict(self) -> dict:
         return {
@@ -60,6 +61,7 @@ class Rejection:
             "parcel": self.parcel,
             "field": self.field,
             "reason": self.reason,
+            "code": self.code,
         }
 
 
@@ -113,10 +115,11 @@ class Candidate:
 
 
 class _Reject(Exception):
-    def __init__(self, field_name: str, reason: str) -> None:
+    def __init__(self, field_name: str, reason: str, code: str = "invalid_value") -> None:
         super().__init__(reason)
         self.field_name = field_name
         self.reason = reason
+        self.code = code
 
 
 class CandidateBuilder:
@@ -153,7 +156,7 @@ class CandidateBuilder:
             sheet = values.label(row.get(self.fields.source("sheet")))
             parcel = values.label(row.get(self.fields.source("parcel")))
             rejected.extend(
-                Rejection(number, sheet, parcel, p.field_name, p.reason)
+                Rejection(number, sheet, parcel, p.field_name, p.reason, p.code)
                 for p in problems
             )
         return accepted, rejected
@@ -165,7 +168,7 @@ class CandidateBuilder:
         except values.CellError as err:
             raise _Reject(source, str(err)) from err
         except DomainError as err:
-            raise _Reject(source, str(err.message)) from err
+            raise _Reject(source, str(err.message), err.code) from err
 
     def _optional(self, row: dict, canonical: str, reader, default=None):
         if canonical not in self.fields or values.is_blank(
@@ -191,7 +194,7 @@ class CandidateBuilder:
         parcel = attempt(self._cell, row, "parcel", values.parcel_number)
         land_use = attempt(self._cell, row, "land_use", self._land_use)
         if shape.problem:
-            problems.append(_Reject(_("geometry"), shape.problem))
+            problems.append(_Reject(_("geometry"), shape.problem, "invalid_geometry"))
         legal_area = attempt(self._optional, row, "legal_area", values.area)
         long_term, term_end = attempt(
             self._optional, row, "term", values.term, (False, None), default=(False, None)

@@ -41,7 +41,7 @@ class CrossChecks:
         accepted = [c for c in self.candidates if c.feature not in self._refused]
         return accepted, sorted(self.rejections, key=lambda r: r.feature)
 
-    def _refuse(self, candidate: Candidate, field: str, reason: str) -> None:
+    def _refuse(self, candidate: Candidate, field: str, reason: str, code: str) -> None:
         self._refused.add(candidate.feature)
         self.rejections.append(
             Rejection(
@@ -50,6 +50,7 @@ class CrossChecks:
                 candidate.parcel_text,
                 field,
                 reason,
+                code,
             )
         )
 
@@ -76,6 +77,7 @@ class CrossChecks:
                     field,
                     _("the key %(key)s is also used by feature %(others)s")
                     % {"key": _key_text(candidate), "others": _features(group, candidate)},
+                    "duplicate_key"
                 )
 
     def _keys_new_to_database(self) -> None:
@@ -93,6 +95,7 @@ class CrossChecks:
                     field,
                     _("a parcel with the key %(key)s is already in the database")
                     % {"key": _key_text(candidate)},
+                    "key_exists"
                 )
 
     def _uids_unique(self) -> None:
@@ -105,6 +108,7 @@ class CrossChecks:
                         geometry,
                         _("its identifier %(uid)s is also that of feature %(others)s")
                         % {"uid": candidate.uid, "others": _features(group, candidate)},
+                        "duplicate_uid"
                     )
         uids = [c.uid for c in self._live()]
         taken: set[str] = set()
@@ -117,6 +121,7 @@ class CrossChecks:
                     geometry,
                     _("its identifier %(uid)s belongs to a parcel in the database")
                     % {"uid": candidate.uid},
+                    "uid_exists"
                 )
 
     def _owner_entries(self) -> dict[tuple[str, str], list[tuple[Candidate, object]]]:
@@ -146,6 +151,7 @@ class CrossChecks:
                             "number": number,
                             "features": ", ".join(f"#{c.feature}" for c, _o in items),
                         },
+                        "document_conflict",
                     )
         known = self._documents_in_database(list(entries))
         for key, items in self._owner_entries().items():
@@ -156,6 +162,7 @@ class CrossChecks:
                         owner.document_field,
                         _("%(number)s belongs to another land user in the database")
                         % {"number": key[1]},
+                        "document_conflict"
                     )
 
     @staticmethod
@@ -193,6 +200,7 @@ class CrossChecks:
                             "serial": serial,
                             "features": ", ".join(f"#{c.feature}" for c in group),
                         },
+                        "certificate_conflict",
                     )
         serials = sorted(groups)
         taken: set[str] = set()
@@ -209,6 +217,7 @@ class CrossChecks:
                     candidate.certificate.serial_field,
                     _("certificate %(serial)s is already in the database")
                     % {"serial": candidate.certificate.serial},
+                    "certificate_exists"
                 )
 
 

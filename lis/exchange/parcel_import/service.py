@@ -115,6 +115,15 @@ def _import(dataset: Path, file_name: str, options, acting_user, progress) -> Im
     )
     report.accepted = len(accepted)
     progress("check", len(candidates), len(candidates))
+    if any(r.code == "ambiguous_unit_code" for r in report.rejections):
+        report.notes.append(
+            _(
+                "Some commune codes name different communes before and after"
+                " 1 July 2025: name the catalogue of the file's codes (command"
+                " line: --unit-catalogue 2004 or 2025; web: \"Catalogue of the"
+                " commune codes\")."
+            )
+        )
 
     if report.rejections and options.mode == ImportMode.ALL_OR_NOTHING:
         report.notes.append(_("Nothing was imported: the mode is all or nothing."))

@@ -44,7 +44,8 @@ def post_import(client, django_capture_on_commit_callbacks):
             **fields,
         }
         with django_capture_on_commit_callbacks(execute=True):
-            return client.post(reverse("exchange:upload"), data, HTTP_ACCEPT_LANGUAGE="en")
+            client.cookies["django_language"] = "en"
+            return client.post(reverse("exchange:upload"), data)
 
     return post
 
@@ -77,7 +78,8 @@ def test_rejected_file_shows_each_feature_and_imports_nothing(client, officer, t
     )
 
     response = post_import(path)
-    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    page = client.get(response["Location"])
 
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.REJECTED
@@ -108,8 +110,9 @@ def test_status_endpoint_reports_progress_for_the_page(client, officer, tmp_path
     job = ImportJob.objects.get(pk=post_import(path)["Location"].rstrip("/").split("/")[-1])
 
     with translation.override("en"):
+        client.cookies["django_language"] = "en"
         response = client.get(
-            reverse("exchange:job_status", args=[job.pk]), HTTP_ACCEPT_LANGUAGE="en"
+            reverse("exchange:job_status", args=[job.pk])
         )
 
     assert response.json() == {

@@ -114,6 +114,7 @@ def test_all_or_nothing_rejects_bow_tie_and_duplicate_key_and_changes_nothing(tm
             "parcel": "2",
             "field": "geometry",
             "reason": "the boundary is not valid: Self-intersection[568930 1275712.5]",
+            "code": "invalid_geometry",
         },
         {
             "feature": 3,
@@ -121,6 +122,7 @@ def test_all_or_nothing_rejects_bow_tie_and_duplicate_key_and_changes_nothing(tm
             "parcel": "3",
             "field": "soThuTuThua",
             "reason": "the key 25198/1/3 is also used by feature #4",
+            "code": "duplicate_key",
         },
         {
             "feature": 4,
@@ -128,6 +130,7 @@ def test_all_or_nothing_rejects_bow_tie_and_duplicate_key_and_changes_nothing(tm
             "parcel": "3",
             "field": "soThuTuThua",
             "reason": "the key 25198/1/3 is also used by feature #3",
+            "code": "duplicate_key",
         },
     ]
     assert report.committed is False
@@ -187,13 +190,15 @@ def test_code_with_two_meanings_needs_its_catalogue(tmp_path):
     refused = _import(path)
     imported = _import(path, unit_catalogue="2004")
 
-    assert [(r.field, r.reason) for r in refused.rejections] == [
+    assert [(r.field, r.reason, r.code) for r in refused.rejections] == [
         (
             "maDVHCXa",
             "The code 25195 names Phường Tân Phú until 30/06/2025 (catalogue 2004)"
             " and Phường Bình Phước from 01/07/2025 (catalogue 2025). Name the catalogue.",
+            "ambiguous_unit_code",
         )
     ]
+    assert refused.notes[0].startswith("Some commune codes name different communes")
     parcel = Parcel.objects.get()
     assert parcel.map_sheet.commune.name == "Phường Tân Phú"
     assert parcel.commune.name == "Phường Bình Phước"

@@ -34,7 +34,8 @@ def test_anonymous_visitor_of_map_lands_on_login_with_next(client):
 
 
 def test_login_page_renders_form(client):
-    response = client.get("/login/?next=/", HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get("/login/?next=/")
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -59,3 +60,14 @@ def test_user_without_parcel_permission_is_refused(client, reference_data):
     response = client.get("/")
 
     assert response.status_code == 403
+
+
+def test_not_found_page_speaks_vietnamese_within_the_layout(client, reader):
+    client.force_login(reader)
+
+    response = client.get("/parcels/999999")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "Không tìm thấy" in html
+    assert 'href="/"' in html

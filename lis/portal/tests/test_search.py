@@ -94,7 +94,8 @@ def test_search_page_lists_owner_for_officer(client, officer, town):
 def test_search_page_for_reader_hides_owners_and_says_so(client, reader, town):
     client.force_login(reader)
 
-    response = client.get("/search", {"q": "nguyen van"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get("/search", {"q": "nguyen van"})
 
     html = response.content.decode()
     assert 'id="personal-search-note"' in html
@@ -106,7 +107,8 @@ def test_search_page_for_reader_hides_owners_and_says_so(client, reader, town):
 def test_search_page_by_key_for_reader_shows_no_owner_column(client, reader, town):
     client.force_login(reader)
 
-    response = client.get("/search", {"q": "tờ 1 thửa 1"}, HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    response = client.get("/search", {"q": "tờ 1 thửa 1"})
 
     html = response.content.decode()
     assert "25198/1/1</a>" in html

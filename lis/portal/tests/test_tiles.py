@@ -161,10 +161,19 @@ def test_tile_z13_has_sheets_but_no_parcels(client, reader, town):
     assert [f["properties"]["number"] for f in layers["sheets"]["features"]] == [1]
 
 
-def test_tile_z10_is_empty(client, reader, town):
+def test_tile_z10_shows_where_the_sheets_are(client, reader, town):
     client.force_login(reader)
 
-    response = _get_tile(client, 10, 816, 478)
+    layers = _decode(_get_tile(client, 10, 816, 478))
+
+    assert sorted(layers) == ["sheets"]
+    assert [f["properties"]["number"] for f in layers["sheets"]["features"]] == [1]
+
+
+def test_tile_z8_is_empty(client, reader, town):
+    client.force_login(reader)
+
+    response = _get_tile(client, 8, 204, 119)
 
     assert response.status_code == 200
     assert response.content == b""

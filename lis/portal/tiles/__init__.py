@@ -1,7 +1,7 @@
 """Vector tiles of parcels and map sheets, on PostGIS and on SpatiaLite.
 
 One MVT per tile with two layers: `parcels` from zoom 14 (id, legacy key,
-sheet, parcel number, land-use codes, legal area) and `sheets` from zoom 11
+sheet, parcel number, land-use codes, legal area) and `sheets` from zoom 9
 (id, sheet number, surveyed commune code). Both backends give the same
 features and properties; geometry agrees within a tile pixel.
 """

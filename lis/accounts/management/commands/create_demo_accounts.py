@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lis.accounts.roles import READER, REGISTRATION_OFFICER, ROLE_NAMES, ensure_roles
 from lis.core import audit
@@ -22,7 +23,7 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = _("Create the demo accounts (passwords are printed once).")
+    help = gettext_lazy("Create the demo accounts (passwords are printed once).")
 
     def handle(self, *args, **options) -> None:
         groups = ensure_roles()

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from lis.admin_units.models import UnitCatalogue
@@ -47,7 +48,7 @@ class ConsoleProgress:
 
 
 class Command(BaseCommand):
-    help = _("Import parcels from a Shapefile, GeoPackage or GeoJSON file.")
+    help = gettext_lazy("Import parcels from a Shapefile, GeoPackage or GeoJSON file.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lis.exchange.sample_data import (
     DEFAULT_SEED,
@@ -29,7 +31,7 @@ _FORMAT_OF_SUFFIX = {".gpkg": "gpkg", ".shp": "shp", ".geojson": "geojson"}
 
 
 class Command(BaseCommand):
-    help = (
+    help = gettext_lazy(
         "Write a synthetic cadastral map (EPSG:9212) of real communes of former "
         "Bình Phước, for the parcel import and demonstrations."
     )
@@ -41,24 +43,27 @@ class Command(BaseCommand):
             "--parcels",
             type=int,
             required=True,
-            help=f"number of parcels, {MIN_PARCELS:,} to {MAX_PARCELS:,}",
+            help=_("number of parcels, %(low)s to %(high)s")
+            % {"low": f"{MIN_PARCELS:,}", "high": f"{MAX_PARCELS:,}"},
         )
         parser.add_argument(
             "--seed",
             type=int,
             default=DEFAULT_SEED,
-            help=f"random seed; one seed, one map (default {DEFAULT_SEED})",
+            help=_("random seed; one seed, one map (default %(seed)s)")
+            % {"seed": DEFAULT_SEED},
         )
         parser.add_argument(
             "--output",
             type=Path,
-            help=f"file to write (default <LIS_DATA_DIR>/sample/{DEFAULT_NAME}.gpkg)",
+            help=_("file to write (default <LIS_DATA_DIR>/sample/%(name)s.gpkg)")
+            % {"name": DEFAULT_NAME},
         )
         parser.add_argument(
             "--format",
             dest="file_format",
             choices=FORMATS,
-            help="gpkg, shp or geojson; by default taken from --output, else gpkg",
+            help=_("gpkg, shp or geojson; by default taken from --output, else gpkg"),
         )
 
     def handle(self, *args, **options) -> None:

@@ -12,10 +12,11 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 
 class Command(BaseCommand):
-    help = _("Serve LIS with gunicorn and run the background task consumer.")
+    help = gettext_lazy("Serve LIS with gunicorn and run the background task consumer.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--bind", default=os.environ.get("LIS_BIND", "127.0.0.1:8000"))

@@ -85,8 +85,12 @@
       return cache[key];
     }
 
-    function sheetStyle(feature) {
-      const label = LIS.format(settings.text.sheet, { number: feature.get("number") });
+    function sheetStyle(feature, zoom) {
+      // Far out, sheets show where the data is; their numbers would pile up.
+      const label =
+        zoom >= settings.sheetLabelMinZoom
+          ? LIS.format(settings.text.sheet, { number: feature.get("number") })
+          : "";
       const key = "sheet|" + label;
       if (!cache[key]) {
         cache[key] = new ol.style.Style({
@@ -105,8 +109,9 @@
     }
 
     return function (feature, resolution) {
-      if (feature.get("layer") === "sheets") return sheetStyle(feature);
-      return parcelStyle(feature, view.getZoomForResolution(resolution));
+      const zoom = view.getZoomForResolution(resolution);
+      if (feature.get("layer") === "sheets") return sheetStyle(feature, zoom);
+      return parcelStyle(feature, zoom);
     };
   }
 
@@ -121,7 +126,7 @@
     });
     // 256-pixel tiles, and OpenLayers draws vector tiles of the zoom level
     // below the view's: at view zoom 14.6 it shows z14 tiles. The server's
-    // thresholds (sheets from z11, parcels from z14) are then the page's.
+    // thresholds (sheets from z9, parcels from z14) are then the page's.
     const source = new ol.source.VectorTile({
       format: new ol.format.MVT(),
       url: settings.tileUrl,
@@ -131,7 +136,7 @@
     const layer = new ol.layer.VectorTile({
       source: source,
       declutter: true,
-      // minZoom is exclusive: shown from zoom 11.0 on, not at 10.9.
+      // minZoom is exclusive: shown from zoom 9.0 on, not at 8.9.
       minZoom: settings.sheetMinZoom - 1e-6,
       style: styles(settings, state, view),
     });
