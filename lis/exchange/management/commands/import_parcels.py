@@ -38,8 +38,7 @@ class ConsoleProgress:
             self.phase = phase
             self.bar = tqdm(total=total, desc=str(PHASE_LABELS.get(phase, phase)), unit="")
         self.bar.total = total
-        self.bar.n = done
-        self.bar.refresh()
+        self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
         if self.bar is not None:
