@@ -194,5 +194,6 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LIS_LOG_LEVEL", "INFO")},
-    "loggers": {"huey": {"level": "WARNING"}},
+    # The task consumer gives the huey logger its own handler.
+    "loggers": {"huey": {"level": "WARNING", "propagate": False}},
 }
