@@ -43,15 +43,25 @@ def run(parcels: int, folder: Path) -> None:
     sample = folder / f"mau-{parcels}.gpkg"
     _lis(["migrate", "--no-input", "-v", "0"], env)
     _lis(["load-reference", "-v", "0"], env)
-    _lis(["sample-data", "--parcels", str(parcels), "--output", str(sample), "-v", "0"], env)
+    _lis(
+        ["sample-data", "--parcels", str(parcels), "--output", str(sample), "-v", "0"],
+        env,
+    )
 
     lis_seconds = _lis(
         ["import-parcels", str(sample), "--unit-catalogue", "2004", "-v", "0"], env
     )
     started = time.perf_counter()
     subprocess.run(
-        ["ogr2ogr", "-f", "SQLite", "-dsco", "SPATIALITE=YES",
-         str(folder / f"ogr-{parcels}.sqlite"), str(sample)],
+        [
+            "ogr2ogr",
+            "-f",
+            "SQLite",
+            "-dsco",
+            "SPATIALITE=YES",
+            str(folder / f"ogr-{parcels}.sqlite"),
+            str(sample),
+        ],
         check=True,
     )
     ogr_seconds = time.perf_counter() - started

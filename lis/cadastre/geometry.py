@@ -18,7 +18,9 @@ def geometry_problem(geom: shapely.Geometry | None) -> str | None:
     if geom is None or geom.is_empty:
         return _("the boundary is empty")
     if geom.geom_type not in ("Polygon", "MultiPolygon"):
-        return _("a parcel must be a polygon, not a %(kind)s") % {"kind": geom.geom_type}
+        return _("a parcel must be a polygon, not a %(kind)s") % {
+            "kind": geom.geom_type
+        }
     if not shapely.is_valid(geom):
         return _("the boundary is not valid: %(reason)s") % {
             "reason": shapely.is_valid_reason(geom)

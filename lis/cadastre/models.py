@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lis.admin_units.models import AdministrativeUnit
-from lis.reference.models import LandUseType, LandUserObjectType
+from lis.reference.models import LandUserObjectType, LandUseType
 
 
 class MapSheet(models.Model):
@@ -24,9 +24,7 @@ class MapSheet(models.Model):
         verbose_name=_("surveyed commune"),
     )
     number = models.PositiveIntegerField(_("sheet number"))
-    scale = models.PositiveIntegerField(
-        _("scale denominator"), null=True, blank=True
-    )
+    scale = models.PositiveIntegerField(_("scale denominator"), null=True, blank=True)
     srid = models.PositiveIntegerField(
         _("survey CRS (EPSG)"),
         help_text=_("The coordinate reference system the sheet was drawn in."),
@@ -86,9 +84,7 @@ class Parcel(models.Model):
         _("computed area (m²)"), max_digits=14, decimal_places=2
     )
     address = models.CharField(_("address"), max_length=300, blank=True)
-    uid = models.CharField(
-        _("parcel identifier (GeoHash)"), max_length=12, unique=True
-    )
+    uid = models.CharField(_("parcel identifier (GeoHash)"), max_length=12, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -182,7 +178,9 @@ class LandUser(models.Model):
         editable=False,
         help_text=_("The name without diacritics, upper case."),
     )
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True
+    )
     address = models.CharField(_("address"), max_length=300, blank=True)
     object_type = models.ForeignKey(
         LandUserObjectType,
@@ -293,7 +291,10 @@ class Right(models.Model):
         _("kind"), max_length=10, choices=RightKind.choices, default=RightKind.LAND_USE
     )
     parcel = models.ForeignKey(
-        Parcel, on_delete=models.CASCADE, related_name="rights", verbose_name=_("parcel")
+        Parcel,
+        on_delete=models.CASCADE,
+        related_name="rights",
+        verbose_name=_("parcel"),
     )
     holder = models.ForeignKey(
         LandUser,

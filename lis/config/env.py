@@ -35,7 +35,9 @@ def env_bool(name: str, default: bool) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ImproperlyConfigured(f"Environment variable {name}={value!r} is not a boolean.")
+    raise ImproperlyConfigured(
+        f"Environment variable {name}={value!r} is not a boolean."
+    )
 
 
 def env_int(name: str, default: int) -> int:

@@ -26,7 +26,8 @@ def _safe_members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
         name = PurePosixPath(member.filename)
         if name.is_absolute() or ".." in name.parts:
             raise ImportRefusedError(
-                _("The archive holds an unsafe path: %(name)s") % {"name": member.filename}
+                _("The archive holds an unsafe path: %(name)s")
+                % {"name": member.filename}
             )
     return members
 

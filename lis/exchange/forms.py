@@ -16,7 +16,9 @@ ACCEPTED_SUFFIXES = (".gpkg", ".geojson", ".json", ".zip")
 class ParcelImportForm(forms.Form):
     file = forms.FileField(
         label=_("Cadastral map file"),
-        help_text=_("GeoPackage (.gpkg), GeoJSON (.geojson) or a zipped Shapefile (.zip)."),
+        help_text=_(
+            "GeoPackage (.gpkg), GeoJSON (.geojson) or a zipped Shapefile (.zip)."
+        ),
     )
     unit_catalogue = forms.ChoiceField(
         label=_("Catalogue of the commune codes"),
@@ -37,21 +39,28 @@ class ParcelImportForm(forms.Form):
     srid = forms.IntegerField(
         label=_("EPSG code of the coordinates"),
         required=False,
-        help_text=_("Only if the file declares none, e.g. 9212 (VN-2000 / TM-3 106°15′)."),
+        help_text=_(
+            "Only if the file declares none, e.g. 9212 (VN-2000 / TM-3 106°15′)."
+        ),
     )
     layer = forms.CharField(label=_("Layer"), required=False, max_length=200)
     fields = forms.CharField(
         label=_("Field names"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "commune=MA_XA\nsheet=SO_TO"}),
-        help_text=_("One name=FIELD per line, where the file's names are not recognised."),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "placeholder": "commune=MA_XA\nsheet=SO_TO"}
+        ),
+        help_text=_(
+            "One name=FIELD per line, where the file's names are not recognised."
+        ),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
             raise forms.ValidationError(
-                _("%(name)s is not a .gpkg, .geojson or .zip file.") % {"name": upload.name},
+                _("%(name)s is not a .gpkg, .geojson or .zip file.")
+                % {"name": upload.name},
                 code="file_type",
             )
         if upload.size > settings.LIS_IMPORT_MAX_UPLOAD_BYTES:
@@ -59,7 +68,9 @@ class ParcelImportForm(forms.Form):
         return upload
 
     def clean_fields(self) -> dict[str, str]:
-        lines = [ln.strip() for ln in self.cleaned_data["fields"].splitlines() if ln.strip()]
+        lines = [
+            ln.strip() for ln in self.cleaned_data["fields"].splitlines() if ln.strip()
+        ]
         try:
             return parse_overrides(lines)
         except DomainError as err:

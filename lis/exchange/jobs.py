@@ -52,7 +52,11 @@ def submit_import(
 
 def job_progress(job: ImportJob) -> dict:
     """The job's phase and counts, as the running import last reported them."""
-    return cache.get(_progress_key(job.pk)) or {"phase": "queued", "done": 0, "total": 0}
+    return cache.get(_progress_key(job.pk)) or {
+        "phase": "queued",
+        "done": 0,
+        "total": 0,
+    }
 
 
 def phase_label(phase: str) -> str:
@@ -85,14 +89,20 @@ def run_job(job_id: int) -> None:
     except DomainError as err:
         _finish(job, ImportStatus.FAILED, error=str(err.message))
     except Exception:
-        _finish(job, ImportStatus.FAILED, error=_("Internal error; the operator has the log."))
+        _finish(
+            job,
+            ImportStatus.FAILED,
+            error=_("Internal error; the operator has the log."),
+        )
         raise
     else:
         status = ImportStatus.SUCCEEDED if report.committed else ImportStatus.REJECTED
         _finish(job, status, report=report.as_dict())
 
 
-def _finish(job: ImportJob, status: str, *, error: str = "", report: dict | None = None) -> None:
+def _finish(
+    job: ImportJob, status: str, *, error: str = "", report: dict | None = None
+) -> None:
     job.status, job.error, job.report = status, error, report or {}
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "error", "report", "finished_at"])

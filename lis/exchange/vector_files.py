@@ -45,7 +45,9 @@ def _feature_line(geometry: shapely.Geometry | None, properties: Mapping) -> str
     feature = {
         "type": "Feature",
         "properties": {key: _clean(value) for key, value in properties.items()},
-        "geometry": None if geometry is None else json.loads(shapely.to_geojson(geometry)),
+        "geometry": None
+        if geometry is None
+        else json.loads(shapely.to_geojson(geometry)),
     }
     return json.dumps(feature, ensure_ascii=False, allow_nan=False)
 

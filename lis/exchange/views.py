@@ -50,7 +50,11 @@ def job(request: HttpRequest, job_id: int) -> HttpResponse:
     return render(
         request,
         "exchange/job.html",
-        {"job": import_job, "progress": progress, "phase": phase_label(progress["phase"])},
+        {
+            "job": import_job,
+            "progress": progress,
+            "phase": phase_label(progress["phase"]),
+        },
     )
 
 
@@ -61,7 +65,9 @@ def job_status(request: HttpRequest, job_id: int) -> JsonResponse:
     try:
         import_job = _job_for_user(request.user, job_id)
     except NotFoundError as err:
-        return JsonResponse({"error": {"code": err.code, "message": str(err.message)}}, status=404)
+        return JsonResponse(
+            {"error": {"code": err.code, "message": str(err.message)}}, status=404
+        )
     progress = job_progress(import_job)
     return JsonResponse(
         {

@@ -15,7 +15,9 @@ logger = logging.getLogger(__name__)
 def _database_versions() -> dict[str, str]:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT current_setting('server_version'), postgis_lib_version()")
+            cursor.execute(
+                "SELECT current_setting('server_version'), postgis_lib_version()"
+            )
             server, spatial = cursor.fetchone()
             return {"engine": "postgis", "version": server, "spatial_version": spatial}
         cursor.execute("SELECT sqlite_version(), spatialite_version()")

@@ -5,56 +5,145 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AdministrativeUnit',
+            name="AdministrativeUnit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('catalogue', models.CharField(choices=[('2004', 'catalogue until 30/06/2025 (QĐ 124/2004/QĐ-TTg)'), ('2025', 'catalogue from 01/07/2025 (QĐ 19/2025/QĐ-TTg)')], max_length=4, verbose_name='catalogue')),
-                ('code', models.CharField(max_length=5, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('unit_type', models.CharField(max_length=30, verbose_name='unit type')),
-                ('level', models.CharField(choices=[('province', 'province'), ('district', 'district'), ('commune', 'commune')], max_length=10, verbose_name='level')),
-                ('valid_from', models.DateField(blank=True, null=True, verbose_name='valid from')),
-                ('valid_to', models.DateField(blank=True, null=True, verbose_name='valid until')),
-                ('legal_basis', models.CharField(blank=True, max_length=300, verbose_name='legal basis')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='admin_units.administrativeunit', verbose_name='parent unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "catalogue",
+                    models.CharField(
+                        choices=[
+                            ("2004", "catalogue until 30/06/2025 (QĐ 124/2004/QĐ-TTg)"),
+                            ("2025", "catalogue from 01/07/2025 (QĐ 19/2025/QĐ-TTg)"),
+                        ],
+                        max_length=4,
+                        verbose_name="catalogue",
+                    ),
+                ),
+                ("code", models.CharField(max_length=5, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "unit_type",
+                    models.CharField(max_length=30, verbose_name="unit type"),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "province"),
+                            ("district", "district"),
+                            ("commune", "commune"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "valid_from",
+                    models.DateField(blank=True, null=True, verbose_name="valid from"),
+                ),
+                (
+                    "valid_to",
+                    models.DateField(blank=True, null=True, verbose_name="valid until"),
+                ),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="legal basis"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="admin_units.administrativeunit",
+                        verbose_name="parent unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'administrative unit',
-                'verbose_name_plural': 'administrative units',
-                'ordering': ['catalogue', 'code'],
+                "verbose_name": "administrative unit",
+                "verbose_name_plural": "administrative units",
+                "ordering": ["catalogue", "code"],
             },
         ),
         migrations.CreateModel(
-            name='UnitSuccession',
+            name="UnitSuccession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('change', models.CharField(max_length=200, verbose_name='change')),
-                ('legal_basis', models.CharField(max_length=300, verbose_name='legal basis')),
-                ('effective_date', models.DateField(verbose_name='effective date')),
-                ('keeps_identity', models.BooleanField(default=False, help_text="The new unit covers exactly the old unit's land.", verbose_name='unit kept unchanged')),
-                ('predecessor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='successions', to='admin_units.administrativeunit', verbose_name='old unit')),
-                ('successor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='predecessions', to='admin_units.administrativeunit', verbose_name='new unit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("change", models.CharField(max_length=200, verbose_name="change")),
+                (
+                    "legal_basis",
+                    models.CharField(max_length=300, verbose_name="legal basis"),
+                ),
+                ("effective_date", models.DateField(verbose_name="effective date")),
+                (
+                    "keeps_identity",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The new unit covers exactly the old unit's land.",
+                        verbose_name="unit kept unchanged",
+                    ),
+                ),
+                (
+                    "predecessor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="successions",
+                        to="admin_units.administrativeunit",
+                        verbose_name="old unit",
+                    ),
+                ),
+                (
+                    "successor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="predecessions",
+                        to="admin_units.administrativeunit",
+                        verbose_name="new unit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'unit succession',
-                'verbose_name_plural': 'unit successions',
-                'ordering': ['predecessor__code'],
+                "verbose_name": "unit succession",
+                "verbose_name_plural": "unit successions",
+                "ordering": ["predecessor__code"],
             },
         ),
         migrations.AddConstraint(
-            model_name='administrativeunit',
-            constraint=models.UniqueConstraint(fields=('catalogue', 'code'), name='admin_unit_unique_code'),
+            model_name="administrativeunit",
+            constraint=models.UniqueConstraint(
+                fields=("catalogue", "code"), name="admin_unit_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='unitsuccession',
-            constraint=models.UniqueConstraint(fields=('predecessor', 'successor'), name='unit_succession_unique'),
+            model_name="unitsuccession",
+            constraint=models.UniqueConstraint(
+                fields=("predecessor", "successor"), name="unit_succession_unique"
+            ),
         ),
     ]

@@ -7,138 +7,514 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_storage_srs'),
-        ('admin_units', '0001_initial'),
-        ('reference', '0001_initial'),
+        ("core", "0002_storage_srs"),
+        ("admin_units", "0001_initial"),
+        ("reference", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('serial_number', models.CharField(help_text='Upper case, one space between letters and digits: BĐ 123456.', max_length=20, unique=True, verbose_name='serial number')),
-                ('serial_key', models.CharField(db_index=True, editable=False, help_text='The serial without spaces or diacritics: BĐ 123456 → BD123456.', max_length=20, verbose_name='serial search key')),
-                ('register_number', models.CharField(blank=True, max_length=30, verbose_name='register number')),
-                ('issue_date', models.DateField(verbose_name='issue date')),
-                ('issuer', models.CharField(blank=True, max_length=200, verbose_name='issued by')),
-                ('status', models.CharField(choices=[('valid', 'valid'), ('cancelled', 'cancelled'), ('replaced', 'replaced')], default='valid', max_length=10, verbose_name='status')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "serial_number",
+                    models.CharField(
+                        help_text="Upper case, one space between letters and digits: BĐ 123456.",
+                        max_length=20,
+                        unique=True,
+                        verbose_name="serial number",
+                    ),
+                ),
+                (
+                    "serial_key",
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        help_text="The serial without spaces or diacritics: BĐ 123456 → BD123456.",
+                        max_length=20,
+                        verbose_name="serial search key",
+                    ),
+                ),
+                (
+                    "register_number",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="register number"
+                    ),
+                ),
+                ("issue_date", models.DateField(verbose_name="issue date")),
+                (
+                    "issuer",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="issued by"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("valid", "valid"),
+                            ("cancelled", "cancelled"),
+                            ("replaced", "replaced"),
+                        ],
+                        default="valid",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificate',
-                'verbose_name_plural': 'certificates',
-                'ordering': ['serial_key'],
+                "verbose_name": "certificate",
+                "verbose_name_plural": "certificates",
+                "ordering": ["serial_key"],
             },
         ),
         migrations.CreateModel(
-            name='LandUser',
+            name="LandUser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('individual', 'individual'), ('household', 'household'), ('organisation', 'organisation'), ('community', 'community')], max_length=15, verbose_name='kind')),
-                ('full_name', models.CharField(max_length=300, verbose_name='name')),
-                ('name_key', models.CharField(db_index=True, editable=False, help_text='The name without diacritics, upper case.', max_length=300, verbose_name='search key')),
-                ('birth_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of birth')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('object_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.landuserobjecttype', verbose_name='object code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("individual", "individual"),
+                            ("household", "household"),
+                            ("organisation", "organisation"),
+                            ("community", "community"),
+                        ],
+                        max_length=15,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "name_key",
+                    models.CharField(
+                        db_index=True,
+                        editable=False,
+                        help_text="The name without diacritics, upper case.",
+                        max_length=300,
+                        verbose_name="search key",
+                    ),
+                ),
+                (
+                    "birth_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year of birth"
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="address"
+                    ),
+                ),
+                (
+                    "object_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.landuserobjecttype",
+                        verbose_name="object code",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'land user',
-                'verbose_name_plural': 'land users',
-                'ordering': ['name_key', 'id'],
+                "verbose_name": "land user",
+                "verbose_name_plural": "land users",
+                "ordering": ["name_key", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MapSheet',
+            name="MapSheet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='sheet number')),
-                ('scale', models.PositiveIntegerField(blank=True, null=True, verbose_name='scale denominator')),
-                ('srid', models.PositiveIntegerField(help_text='The coordinate reference system the sheet was drawn in.', verbose_name='survey CRS (EPSG)')),
-                ('outline', django.contrib.gis.db.models.fields.PolygonField(blank=True, null=True, srid=settings.LIS_STORAGE_SRID, verbose_name='outline')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='map_sheets', to='admin_units.administrativeunit', verbose_name='surveyed commune')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("number", models.PositiveIntegerField(verbose_name="sheet number")),
+                (
+                    "scale",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="scale denominator"
+                    ),
+                ),
+                (
+                    "srid",
+                    models.PositiveIntegerField(
+                        help_text="The coordinate reference system the sheet was drawn in.",
+                        verbose_name="survey CRS (EPSG)",
+                    ),
+                ),
+                (
+                    "outline",
+                    django.contrib.gis.db.models.fields.PolygonField(
+                        blank=True,
+                        null=True,
+                        srid=settings.LIS_STORAGE_SRID,
+                        verbose_name="outline",
+                    ),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="map_sheets",
+                        to="admin_units.administrativeunit",
+                        verbose_name="surveyed commune",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'map sheet',
-                'verbose_name_plural': 'map sheets',
-                'ordering': ['commune__code', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('commune', 'number'), name='map_sheet_unique_number')],
+                "verbose_name": "map sheet",
+                "verbose_name_plural": "map sheets",
+                "ordering": ["commune__code", "number"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("commune", "number"), name="map_sheet_unique_number"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Parcel',
+            name="Parcel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('parcel_number', models.PositiveIntegerField(verbose_name='parcel number')),
-                ('geom', django.contrib.gis.db.models.fields.MultiPolygonField(srid=settings.LIS_STORAGE_SRID, verbose_name='boundary')),
-                ('legal_area_m2', models.DecimalField(decimal_places=1, max_digits=14, verbose_name='legal area (m²)')),
-                ('computed_area_m2', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='computed area (m²)')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('uid', models.CharField(max_length=12, unique=True, verbose_name='parcel identifier (GeoHash)')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parcels', to='admin_units.administrativeunit', verbose_name='current commune')),
-                ('map_sheet', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parcels', to='cadastre.mapsheet', verbose_name='map sheet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "parcel_number",
+                    models.PositiveIntegerField(verbose_name="parcel number"),
+                ),
+                (
+                    "geom",
+                    django.contrib.gis.db.models.fields.MultiPolygonField(
+                        srid=settings.LIS_STORAGE_SRID, verbose_name="boundary"
+                    ),
+                ),
+                (
+                    "legal_area_m2",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=14, verbose_name="legal area (m²)"
+                    ),
+                ),
+                (
+                    "computed_area_m2",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=14,
+                        verbose_name="computed area (m²)",
+                    ),
+                ),
+                (
+                    "address",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="address"
+                    ),
+                ),
+                (
+                    "uid",
+                    models.CharField(
+                        max_length=12,
+                        unique=True,
+                        verbose_name="parcel identifier (GeoHash)",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated"),
+                ),
+                (
+                    "commune",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parcels",
+                        to="admin_units.administrativeunit",
+                        verbose_name="current commune",
+                    ),
+                ),
+                (
+                    "map_sheet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parcels",
+                        to="cadastre.mapsheet",
+                        verbose_name="map sheet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'parcel',
-                'verbose_name_plural': 'parcels',
-                'ordering': ['map_sheet__commune__code', 'map_sheet__number', 'parcel_number'],
-                'constraints': [models.UniqueConstraint(fields=('map_sheet', 'parcel_number'), name='parcel_unique_legacy_key'), models.CheckConstraint(condition=models.Q(('legal_area_m2__gt', 0)), name='parcel_legal_area_positive'), models.CheckConstraint(condition=models.Q(('computed_area_m2__gt', 0)), name='parcel_computed_area_positive'), models.CheckConstraint(condition=models.Q(('geom__isvalid', True)), name='parcel_geometry_valid')],
+                "verbose_name": "parcel",
+                "verbose_name_plural": "parcels",
+                "ordering": [
+                    "map_sheet__commune__code",
+                    "map_sheet__number",
+                    "parcel_number",
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("map_sheet", "parcel_number"),
+                        name="parcel_unique_legacy_key",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("legal_area_m2__gt", 0)),
+                        name="parcel_legal_area_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("computed_area_m2__gt", 0)),
+                        name="parcel_computed_area_positive",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("geom__isvalid", True)),
+                        name="parcel_geometry_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LandUsePurpose',
+            name="LandUsePurpose",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_m2', models.DecimalField(decimal_places=1, max_digits=14, verbose_name='area (m²)')),
-                ('long_term', models.BooleanField(default=False, verbose_name='long-term use')),
-                ('term_end', models.DateField(blank=True, null=True, verbose_name='term until')),
-                ('land_use_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='reference.landusetype', verbose_name='land-use type')),
-                ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='purposes', to='cadastre.parcel', verbose_name='parcel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "area_m2",
+                    models.DecimalField(
+                        decimal_places=1, max_digits=14, verbose_name="area (m²)"
+                    ),
+                ),
+                (
+                    "long_term",
+                    models.BooleanField(default=False, verbose_name="long-term use"),
+                ),
+                (
+                    "term_end",
+                    models.DateField(blank=True, null=True, verbose_name="term until"),
+                ),
+                (
+                    "land_use_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="reference.landusetype",
+                        verbose_name="land-use type",
+                    ),
+                ),
+                (
+                    "parcel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="purposes",
+                        to="cadastre.parcel",
+                        verbose_name="parcel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'land-use purpose',
-                'verbose_name_plural': 'land-use purposes',
-                'ordering': ['parcel', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('area_m2__gt', 0)), name='land_use_purpose_area_positive'), models.UniqueConstraint(fields=('parcel', 'land_use_type'), name='land_use_purpose_unique'), models.CheckConstraint(condition=models.Q(('long_term', False), ('term_end__isnull', True), _connector='OR'), name='land_use_purpose_one_term')],
+                "verbose_name": "land-use purpose",
+                "verbose_name_plural": "land-use purposes",
+                "ordering": ["parcel", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("area_m2__gt", 0)),
+                        name="land_use_purpose_area_positive",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("parcel", "land_use_type"),
+                        name="land_use_purpose_unique",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("long_term", False),
+                            ("term_end__isnull", True),
+                            _connector="OR",
+                        ),
+                        name="land_use_purpose_one_term",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Right',
+            name="Right",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('land_use', 'land-use right'), ('asset', 'ownership of attached assets')], default='land_use', max_length=10, verbose_name='kind')),
-                ('share', models.DecimalField(decimal_places=6, default=1, max_digits=7, verbose_name='share')),
-                ('origin', models.CharField(blank=True, max_length=300, verbose_name='origin')),
-                ('certificate', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='rights', to='cadastre.certificate', verbose_name='certificate')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rights', to='cadastre.landuser', verbose_name='holder')),
-                ('parcel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rights', to='cadastre.parcel', verbose_name='parcel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("land_use", "land-use right"),
+                            ("asset", "ownership of attached assets"),
+                        ],
+                        default="land_use",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "share",
+                    models.DecimalField(
+                        decimal_places=6, default=1, max_digits=7, verbose_name="share"
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(blank=True, max_length=300, verbose_name="origin"),
+                ),
+                (
+                    "certificate",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rights",
+                        to="cadastre.certificate",
+                        verbose_name="certificate",
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="rights",
+                        to="cadastre.landuser",
+                        verbose_name="holder",
+                    ),
+                ),
+                (
+                    "parcel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rights",
+                        to="cadastre.parcel",
+                        verbose_name="parcel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'right',
-                'verbose_name_plural': 'rights',
-                'ordering': ['parcel', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('share__gt', 0), ('share__lte', 1)), name='right_share_range'), models.UniqueConstraint(fields=('parcel', 'holder', 'kind'), name='right_unique_holder')],
+                "verbose_name": "right",
+                "verbose_name_plural": "rights",
+                "ordering": ["parcel", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("share__gt", 0), ("share__lte", 1)),
+                        name="right_share_range",
+                    ),
+                    models.UniqueConstraint(
+                        fields=("parcel", "holder", "kind"), name="right_unique_holder"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IdentityDocument',
+            name="IdentityDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('CMND', 'identity card (9 digits)'), ('CCCD', 'citizen identity card (12 digits)'), ('PASSPORT', 'passport'), ('BUSINESS', 'business registration'), ('OTHER', 'other document')], max_length=10, verbose_name='kind')),
-                ('number', models.CharField(db_index=True, max_length=20, verbose_name='number')),
-                ('issue_date', models.DateField(blank=True, null=True, verbose_name='issue date')),
-                ('issuer', models.CharField(blank=True, max_length=200, verbose_name='issued by')),
-                ('holder', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='cadastre.landuser', verbose_name='holder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("CMND", "identity card (9 digits)"),
+                            ("CCCD", "citizen identity card (12 digits)"),
+                            ("PASSPORT", "passport"),
+                            ("BUSINESS", "business registration"),
+                            ("OTHER", "other document"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        db_index=True, max_length=20, verbose_name="number"
+                    ),
+                ),
+                (
+                    "issue_date",
+                    models.DateField(blank=True, null=True, verbose_name="issue date"),
+                ),
+                (
+                    "issuer",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="issued by"
+                    ),
+                ),
+                (
+                    "holder",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="cadastre.landuser",
+                        verbose_name="holder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'identity document',
-                'verbose_name_plural': 'identity documents',
-                'constraints': [models.UniqueConstraint(fields=('kind', 'number'), name='identity_document_unique')],
+                "verbose_name": "identity document",
+                "verbose_name_plural": "identity documents",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("kind", "number"), name="identity_document_unique"
+                    )
+                ],
             },
         ),
     ]

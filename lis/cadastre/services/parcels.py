@@ -115,7 +115,9 @@ def create_parcel(
     shape = geometry.to_shapely(geom)
 
     with transaction.atomic():
-        if Parcel.objects.filter(map_sheet=map_sheet, parcel_number=parcel_number).exists():
+        if Parcel.objects.filter(
+            map_sheet=map_sheet, parcel_number=parcel_number
+        ).exists():
             raise DuplicateParcelKeyError()
         parcel = Parcel.objects.create(
             map_sheet=map_sheet,

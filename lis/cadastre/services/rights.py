@@ -62,9 +62,9 @@ def grant_right(
     with transaction.atomic():
         Parcel.objects.select_for_update().get(pk=parcel.pk)
         held = (
-            Right.objects.filter(parcel=parcel, kind=kind).aggregate(total=Sum("share"))[
-                "total"
-            ]
+            Right.objects.filter(parcel=parcel, kind=kind).aggregate(
+                total=Sum("share")
+            )["total"]
             or 0
         )
         if Decimal(held) + Decimal(share) > 1:

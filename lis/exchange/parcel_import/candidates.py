@@ -25,7 +25,7 @@ from lis.exchange.parcel_import import values
 from lis.exchange.parcel_import.fields import FieldMap
 from lis.exchange.parcel_import.reader import Batch
 from lis.exchange.parcel_import.shapes import Shape
-from lis.reference.models import LandUseType, LandUserObjectType
+from lis.reference.models import LandUserObjectType, LandUseType
 
 ORGANISATION_OBJECTS = {"TCN", "TSN", "TXH", "TKT", "TKH", "TTG", "TNG", "TVN"}
 # Lengths of the register's text columns.
@@ -115,7 +115,9 @@ class Candidate:
 
 
 class _Reject(Exception):
-    def __init__(self, field_name: str, reason: str, code: str = "invalid_value") -> None:
+    def __init__(
+        self, field_name: str, reason: str, code: str = "invalid_value"
+    ) -> None:
         super().__init__(reason)
         self.field_name = field_name
         self.reason = reason
@@ -197,7 +199,12 @@ class CandidateBuilder:
             problems.append(_Reject(_("geometry"), shape.problem, "invalid_geometry"))
         legal_area = attempt(self._optional, row, "legal_area", values.area)
         long_term, term_end = attempt(
-            self._optional, row, "term", values.term, (False, None), default=(False, None)
+            self._optional,
+            row,
+            "term",
+            values.term,
+            (False, None),
+            default=(False, None),
         )
         address = attempt(self._optional, row, "address", _text(ADDRESS_LENGTH), "")
         scale = attempt(self._optional, row, "scale", values.scale)
@@ -253,8 +260,10 @@ class CandidateBuilder:
             owner = self._owner(row, prefix)
             if owner is None:
                 continue
-            if owners and owner.document_number and (
-                owner.document_number == owners[0].document_number
+            if (
+                owners
+                and owner.document_number
+                and (owner.document_number == owners[0].document_number)
             ):
                 raise _Reject(
                     owner.document_field, _("the second owner repeats the first one")
@@ -269,7 +278,9 @@ class CandidateBuilder:
         document_field = self.fields.source(f"{prefix}_document")
         if not name:
             if document:
-                raise _Reject(name_field, _("an identity number is given without a name"))
+                raise _Reject(
+                    name_field, _("an identity number is given without a name")
+                )
             return None
         object_type = None
         if prefix == "owner":
@@ -290,7 +301,9 @@ class CandidateBuilder:
     def _object(self, value: object) -> LandUserObjectType:
         return self.objects.resolve(values.text(value).upper())
 
-    def _document(self, raw: str, object_type, field_name) -> tuple[str | None, str | None]:
+    def _document(
+        self, raw: str, object_type, field_name
+    ) -> tuple[str | None, str | None]:
         if not raw:
             return None, None
         if self.field_kinds.get(field_name) == "number":
@@ -299,8 +312,10 @@ class CandidateBuilder:
             # look like a tax code.
             raise _Reject(
                 field_name,
-                _("the field holds numbers, which lose leading zeros;"
-                  " store identity numbers as text"),
+                _(
+                    "the field holds numbers, which lose leading zeros;"
+                    " store identity numbers as text"
+                ),
             )
         try:
             kind = infer_document_kind(raw)
@@ -342,9 +357,14 @@ class CandidateBuilder:
         )
 
 
-def _user_kind(object_type: LandUserObjectType | None, document_kind: str | None) -> str:
+def _user_kind(
+    object_type: LandUserObjectType | None, document_kind: str | None
+) -> str:
     code = object_type.code if object_type else None
-    if code in ORGANISATION_OBJECTS or document_kind == DocumentKind.BUSINESS_REGISTRATION:
+    if (
+        code in ORGANISATION_OBJECTS
+        or document_kind == DocumentKind.BUSINESS_REGISTRATION
+    ):
         return LandUserKind.ORGANISATION
     if code == "CDS":
         return LandUserKind.COMMUNITY

@@ -76,8 +76,11 @@ class CrossChecks:
                     candidate,
                     field,
                     _("the key %(key)s is also used by feature %(others)s")
-                    % {"key": _key_text(candidate), "others": _features(group, candidate)},
-                    "duplicate_key"
+                    % {
+                        "key": _key_text(candidate),
+                        "others": _features(group, candidate),
+                    },
+                    "duplicate_key",
                 )
 
     def _keys_new_to_database(self) -> None:
@@ -95,7 +98,7 @@ class CrossChecks:
                     field,
                     _("a parcel with the key %(key)s is already in the database")
                     % {"key": _key_text(candidate)},
-                    "key_exists"
+                    "key_exists",
                 )
 
     def _uids_unique(self) -> None:
@@ -108,12 +111,14 @@ class CrossChecks:
                         geometry,
                         _("its identifier %(uid)s is also that of feature %(others)s")
                         % {"uid": candidate.uid, "others": _features(group, candidate)},
-                        "duplicate_uid"
+                        "duplicate_uid",
                     )
         uids = [c.uid for c in self._live()]
         taken: set[str] = set()
         for chunk in _chunks(uids):
-            taken.update(Parcel.objects.filter(uid__in=chunk).values_list("uid", flat=True))
+            taken.update(
+                Parcel.objects.filter(uid__in=chunk).values_list("uid", flat=True)
+            )
         for candidate in self._live():
             if candidate.uid in taken:
                 self._refuse(
@@ -121,7 +126,7 @@ class CrossChecks:
                     geometry,
                     _("its identifier %(uid)s belongs to a parcel in the database")
                     % {"uid": candidate.uid},
-                    "uid_exists"
+                    "uid_exists",
                 )
 
     def _owner_entries(self) -> dict[tuple[str, str], list[tuple[Candidate, object]]]:
@@ -135,7 +140,7 @@ class CrossChecks:
 
     def _documents_consistent(self) -> None:
         entries = self._owner_entries()
-        for (kind, number), items in entries.items():
+        for (_kind, number), items in entries.items():
             names = {owner.name_key for _c, owner in items}
             years = {owner.birth_year for _c, owner in items} - {None}
             if len(names) > 1 or len(years) > 1:
@@ -162,7 +167,7 @@ class CrossChecks:
                         owner.document_field,
                         _("%(number)s belongs to another land user in the database")
                         % {"number": key[1]},
-                        "document_conflict"
+                        "document_conflict",
                     )
 
     @staticmethod
@@ -173,7 +178,9 @@ class CrossChecks:
             rows = IdentityDocument.objects.filter(number__in=chunk).values_list(
                 "kind", "number", "holder__name_key", "holder__birth_year"
             )
-            known.update({(kind, number): (name, year) for kind, number, name, year in rows})
+            known.update(
+                {(kind, number): (name, year) for kind, number, name, year in rows}
+            )
         return known
 
     def _certificates_consistent(self) -> None:
@@ -217,7 +224,7 @@ class CrossChecks:
                     candidate.certificate.serial_field,
                     _("certificate %(serial)s is already in the database")
                     % {"serial": candidate.certificate.serial},
-                    "certificate_exists"
+                    "certificate_exists",
                 )
 
 
@@ -225,7 +232,9 @@ def _same_person(known: tuple[str, int | None], owner) -> bool:
     name_key, birth_year = known
     if name_key != owner.name_key:
         return False
-    return birth_year is None or owner.birth_year is None or birth_year == owner.birth_year
+    return (
+        birth_year is None or owner.birth_year is None or birth_year == owner.birth_year
+    )
 
 
 def _key_text(candidate: Candidate) -> str:

@@ -65,7 +65,8 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
         canonical, source = canonical.strip(), source.strip()
         if not sep or not source:
             raise ImportRefusedError(
-                _("Field mapping %(item)s is not of the form name=FIELD.") % {"item": item}
+                _("Field mapping %(item)s is not of the form name=FIELD.")
+                % {"item": item}
             )
         if canonical not in FIELD_ALIASES:
             raise ImportRefusedError(

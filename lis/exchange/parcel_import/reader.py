@@ -297,7 +297,9 @@ def _decode_name(raw: str, encoding: str) -> str:
 def _ogr2ogr_command(source: SourceInfo) -> list[str]:
     ogr2ogr = shutil.which("ogr2ogr")
     if ogr2ogr is None:
-        raise ImportRefusedError(_("ogr2ogr (Debian package gdal-bin) is not installed."))
+        raise ImportRefusedError(
+            _("ogr2ogr (Debian package gdal-bin) is not installed.")
+        )
     command = [
         ogr2ogr,
         "-f", "CSV", "/vsistdout/", str(source.path), source.layer,
@@ -344,7 +346,9 @@ def _batch(start: int, rows: list[list[str]], source: SourceInfo, columns) -> Ba
         )
         for name, position in positions.items()
     }  # fmt: skip
-    return Batch(start=start, geometries=geometries, columns=values, geometry_errors=errors)
+    return Batch(
+        start=start, geometries=geometries, columns=values, geometry_errors=errors
+    )
 
 
 def read_batches(source: SourceInfo, columns: list[str]) -> Iterator[Batch]:

@@ -94,7 +94,9 @@ def import_parcel_file(
         return _import(dataset, file_name or path.name, options, acting_user, progress)
 
 
-def _import(dataset: Path, file_name: str, options, acting_user, progress) -> ImportReport:
+def _import(
+    dataset: Path, file_name: str, options, acting_user, progress
+) -> ImportReport:
     source = open_source(dataset, options.layer, options.srid, options.encoding)
     fields = resolve_field_map(source.fields, options.field_overrides)
     report = ImportReport(
@@ -120,8 +122,8 @@ def _import(dataset: Path, file_name: str, options, acting_user, progress) -> Im
             _(
                 "Some commune codes name different communes before and after"
                 " 1 July 2025: name the catalogue of the file's codes (command"
-                " line: --unit-catalogue 2004 or 2025; web: \"Catalogue of the"
-                " commune codes\")."
+                ' line: --unit-catalogue 2004 or 2025; web: "Catalogue of the'
+                ' commune codes").'
             )
         )
 

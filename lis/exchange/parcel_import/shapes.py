@@ -57,10 +57,7 @@ def check_shapes(
         flat = shapely.force_2d(geoms[good])
         moved[good] = _transform(flat, source, srid)
     lon_lat = _representative_lon_lat(moved, good, srid)
-    return [
-        _finish(problems[i], moved[i], lon_lat.get(i))
-        for i in range(len(geoms))
-    ]
+    return [_finish(problems[i], moved[i], lon_lat.get(i)) for i in range(len(geoms))]
 
 
 def _representative_lon_lat(
@@ -97,9 +94,12 @@ def _finish(
         )
     problem = geometry.geometry_problem(geom)
     if problem:
-        return Shape(None, None, None, _("after transformation, %(problem)s") % {
-            "problem": problem
-        })
+        return Shape(
+            None,
+            None,
+            None,
+            _("after transformation, %(problem)s") % {"problem": problem},
+        )
     area = geometry.area_m2(geom)
     if area <= 0:
         return Shape(None, None, None, _("the boundary encloses less than 0.01 m²"))

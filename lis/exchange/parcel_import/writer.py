@@ -166,7 +166,9 @@ def _certificates(candidates: list[Candidate]) -> dict[str, Certificate]:
                 issue_date=cert.issue_date,
                 status=CertificateStatus.VALID,
             )
-    created = Certificate.objects.bulk_create(list(wanted.values()), batch_size=WRITE_BATCH)
+    created = Certificate.objects.bulk_create(
+        list(wanted.values()), batch_size=WRITE_BATCH
+    )
     return {cert.serial_number: cert for cert in created}
 
 
@@ -186,7 +188,9 @@ def _rights(
         cert = certificates.get(c.certificate.serial) if c.certificate else None
         for index, (owner, share) in enumerate(zip(c.owners, _shares(len(c.owners)))):
             key = _owner_key(owner)
-            holder = holders[("doc", *key)] if key else holders[("anon", c.feature, index)]
+            holder = (
+                holders[("doc", *key)] if key else holders[("anon", c.feature, index)]
+            )
             rights.append(
                 Right(
                     kind=RightKind.LAND_USE,

@@ -6,7 +6,6 @@ reason, never a crash; and a refused import leaves the database as it was.
 import logging
 import zipfile
 from datetime import date
-from decimal import Decimal
 
 import pytest
 import shapely
@@ -27,7 +26,11 @@ from lis.cadastre.models import (
 from lis.core.models import AuditRecord
 from lis.exchange.errors import ImportRefusedError
 from lis.exchange.models import ImportJob, ImportStatus
-from lis.exchange.parcel_import.service import ImportMode, ImportOptions, import_parcel_file
+from lis.exchange.parcel_import.service import (
+    ImportMode,
+    ImportOptions,
+    import_parcel_file,
+)
 from lis.exchange.tests.fixtures.bad_files import (
     attributes,
     corrupt_member,
@@ -223,7 +226,8 @@ def test_legal_area_with_english_separators_is_rejected(tmp_path):
 
 def test_term_of_year_zero_is_rejected(tmp_path):
     path = write_parcel_file(
-        tmp_path / "a.gpkg", [feature(square(0), 1, 1), feature(square(1), 1, 2, thoiHan="0000")]
+        tmp_path / "a.gpkg",
+        [feature(square(0), 1, 1), feature(square(1), 1, 2, thoiHan="0000")],
     )
     before = _table_counts()
 
@@ -236,7 +240,11 @@ def test_term_of_year_zero_is_rejected(tmp_path):
 def test_certificate_issued_in_the_future_is_rejected(tmp_path):
     path = write_parcel_file(
         tmp_path / "a.gpkg",
-        [feature(square(0), 1, 1, **OWNER, soPhatHanh="BĐ 123456", ngayCap="01/01/2999")],
+        [
+            feature(
+                square(0), 1, 1, **OWNER, soPhatHanh="BĐ 123456", ngayCap="01/01/2999"
+            )
+        ],
     )
 
     report = _import(path)
@@ -262,7 +270,12 @@ def test_two_digit_year_in_a_geojson_date_is_rejected(tmp_path):
 def test_impossible_geojson_date_is_reported_with_its_value(tmp_path):
     path = write_geojson(
         tmp_path / "a.geojson",
-        [(square(0), attributes(**OWNER, soPhatHanh="BĐ 123456", ngayCap="2020/02/31"))],
+        [
+            (
+                square(0),
+                attributes(**OWNER, soPhatHanh="BĐ 123456", ngayCap="2020/02/31"),
+            )
+        ],
     )
 
     report = _import(path)
@@ -330,13 +343,19 @@ def test_name_with_control_characters_is_rejected(tmp_path):
 def test_shapefile_declared_cp1258_keeps_every_character(tmp_path):
     path = write_cp1258_shapefile(
         tmp_path / "cp1258",
-        [feature(square(0), 1, 1, tenChu="Nguyễn Văn Ân", diaChi="Tổ 3, khu phố Tân Trà")],
+        [
+            feature(
+                square(0), 1, 1, tenChu="Nguyễn Văn Ân", diaChi="Tổ 3, khu phố Tân Trà"
+            )
+        ],
     )
 
     report = _import(path)
 
     assert report.rejections == []
-    assert list(LandUser.objects.values_list("full_name", flat=True)) == ["Nguyễn Văn Ân"]
+    assert list(LandUser.objects.values_list("full_name", flat=True)) == [
+        "Nguyễn Văn Ân"
+    ]
     parcel = Parcel.objects.get()
     assert parcel.address == "Tổ 3, khu phố Tân Trà"
     assert [p.land_use_type.code for p in parcel.purposes.all()] == ["CLN"]
@@ -376,7 +395,9 @@ def test_encoding_option_does_not_garble_a_geopackage(tmp_path):
 # --- Identity documents and certificates ----------------------------------------
 
 
-def test_identity_number_stored_as_a_number_is_rejected_when_it_lost_two_zeros(tmp_path):
+def test_identity_number_stored_as_a_number_is_rejected_when_it_lost_two_zeros(
+    tmp_path,
+):
     # CCCD 001075001234 (born in Hà Nội) in a numeric field: 1075001234,
     # ten digits, the shape of a tax code.
     path = write_parcel_file(
@@ -408,10 +429,22 @@ def test_same_identity_number_with_two_birth_years_is_rejected(tmp_path):
     path = write_parcel_file(
         tmp_path / "a.gpkg",
         [
-            feature(square(0), 1, 1, tenChu="Lê Văn Cường", namSinh=1970,
-                    soGiayTo="070075001234"),
-            feature(square(1), 1, 2, tenChu="Lê Văn Cường", namSinh=1985,
-                    soGiayTo="070075001234"),
+            feature(
+                square(0),
+                1,
+                1,
+                tenChu="Lê Văn Cường",
+                namSinh=1970,
+                soGiayTo="070075001234",
+            ),
+            feature(
+                square(1),
+                1,
+                2,
+                tenChu="Lê Văn Cường",
+                namSinh=1985,
+                soGiayTo="070075001234",
+            ),
         ],
     )
 
@@ -426,8 +459,12 @@ def test_same_certificate_with_two_issue_dates_is_rejected(tmp_path):
     path = write_parcel_file(
         tmp_path / "a.gpkg",
         [
-            feature(square(0), 1, 1, **OWNER, soPhatHanh="BĐ 123456", ngayCap="15/03/2012"),
-            feature(square(1), 1, 2, **OWNER, soPhatHanh="BĐ 123456", ngayCap="05/06/2021"),
+            feature(
+                square(0), 1, 1, **OWNER, soPhatHanh="BĐ 123456", ngayCap="15/03/2012"
+            ),
+            feature(
+                square(1), 1, 2, **OWNER, soPhatHanh="BĐ 123456", ngayCap="05/06/2021"
+            ),
         ],
     )
 
@@ -438,13 +475,24 @@ def test_same_certificate_with_two_issue_dates_is_rejected(tmp_path):
     assert Certificate.objects.count() == 0
 
 
-def test_certificate_serials_differing_in_spacing_and_case_are_one_certificate(tmp_path):
+def test_certificate_serials_differing_in_spacing_and_case_are_one_certificate(
+    tmp_path,
+):
     path = write_parcel_file(
         tmp_path / "a.gpkg",
         [
-            feature(square(0), 1, 1, **OWNER, soPhatHanh="BĐ 123456", ngayCap="15/03/2012"),
-            feature(square(1), 1, 2, tenChu="Trần Thị Bình", soGiayTo="070178004321",
-                    soPhatHanh="bđ123456", ngayCap="15/03/2012"),
+            feature(
+                square(0), 1, 1, **OWNER, soPhatHanh="BĐ 123456", ngayCap="15/03/2012"
+            ),
+            feature(
+                square(1),
+                1,
+                2,
+                tenChu="Trần Thị Bình",
+                soGiayTo="070178004321",
+                soPhatHanh="bđ123456",
+                ngayCap="15/03/2012",
+            ),
         ],
     )
 
@@ -459,20 +507,40 @@ def test_certificate_serial_in_the_database_under_another_spacing_is_rejected(tm
     _import(
         write_parcel_file(
             tmp_path / "first.gpkg",
-            [feature(square(0), 1, 1, **OWNER, soPhatHanh="BĐ 123456", ngayCap="15/03/2012")],
+            [
+                feature(
+                    square(0),
+                    1,
+                    1,
+                    **OWNER,
+                    soPhatHanh="BĐ 123456",
+                    ngayCap="15/03/2012",
+                )
+            ],
         )
     )
 
     report = _import(
         write_parcel_file(
             tmp_path / "again.gpkg",
-            [feature(square(1), 1, 2, tenChu="Trần Thị Bình", soGiayTo="070178004321",
-                     soPhatHanh="BĐ123456", ngayCap="15/03/2012")],
+            [
+                feature(
+                    square(1),
+                    1,
+                    2,
+                    tenChu="Trần Thị Bình",
+                    soGiayTo="070178004321",
+                    soPhatHanh="BĐ123456",
+                    ngayCap="15/03/2012",
+                )
+            ],
         )
     )
 
     assert _rejected(report) == [(1, "soPhatHanh")]
-    assert list(Certificate.objects.values_list("serial_number", flat=True)) == ["BĐ 123456"]
+    assert list(Certificate.objects.values_list("serial_number", flat=True)) == [
+        "BĐ 123456"
+    ]
 
 
 # --- Files and archives ----------------------------------------------------------
@@ -552,7 +620,10 @@ def test_zip_with_a_damaged_member_is_refused(tmp_path):
     [
         ({"../thua.gpkg": b"x"}, "The archive holds an unsafe path: ../thua.gpkg"),
         ({"/tmp/thua.gpkg": b"x"}, "The archive holds an unsafe path: /tmp/thua.gpkg"),
-        ({f"phan{i}.txt": b"" for i in range(10_001)}, "The archive holds too many files."),
+        (
+            {f"phan{i}.txt": b"" for i in range(10_001)},
+            "The archive holds too many files.",
+        ),
         (
             {"a/thua.gpkg": b"x", "b/thua.geojson": b"x"},
             "The archive thua.zip must hold exactly one Shapefile, GeoPackage or"
@@ -591,9 +662,18 @@ def _mixed_file(tmp_path):
     return write_parcel_file(
         tmp_path / "mixed.gpkg",
         [
-            feature(square(0), 1, 1, **OWNER, soPhatHanh="BĐ 100001", ngayCap="15/03/2012"),
-            feature(square(1), 1, 2, tenChu="Trần Thị Bình", soGiayTo="070178004321",
-                    soPhatHanh="BĐ 100002", ngayCap="31/02/2020"),
+            feature(
+                square(0), 1, 1, **OWNER, soPhatHanh="BĐ 100001", ngayCap="15/03/2012"
+            ),
+            feature(
+                square(1),
+                1,
+                2,
+                tenChu="Trần Thị Bình",
+                soGiayTo="070178004321",
+                soPhatHanh="BĐ 100002",
+                ngayCap="31/02/2020",
+            ),
             feature(square(2), 1, 3, "XYZ"),
             feature(square(3), 1, 4, commune="99999"),
             feature(bow_tie(4), 1, 5, dienTich=500.0),
@@ -605,7 +685,9 @@ def _mixed_file(tmp_path):
     )
 
 
-def test_all_or_nothing_leaves_every_table_unchanged_for_each_kind_of_rejection(tmp_path):
+def test_all_or_nothing_leaves_every_table_unchanged_for_each_kind_of_rejection(
+    tmp_path,
+):
     _import(write_parcel_file(tmp_path / "first.gpkg", [feature(square(20), 1, 99)]))
     before = _table_counts()
 
@@ -616,7 +698,9 @@ def test_all_or_nothing_leaves_every_table_unchanged_for_each_kind_of_rejection(
     assert _table_counts() == before
 
 
-def test_valid_only_imports_the_valid_feature_and_nothing_of_the_rejected_ones(tmp_path):
+def test_valid_only_imports_the_valid_feature_and_nothing_of_the_rejected_ones(
+    tmp_path,
+):
     _import(write_parcel_file(tmp_path / "first.gpkg", [feature(square(20), 1, 99)]))
 
     report = _import(_mixed_file(tmp_path), mode=ImportMode.VALID_ONLY)
@@ -630,7 +714,9 @@ def test_valid_only_imports_the_valid_feature_and_nothing_of_the_rejected_ones(t
         "rights": 1,
     }
     assert sorted(Parcel.objects.values_list("parcel_number", flat=True)) == [1, 99]
-    assert list(LandUser.objects.values_list("full_name", flat=True)) == ["Lê Văn Cường"]
+    assert list(LandUser.objects.values_list("full_name", flat=True)) == [
+        "Lê Văn Cường"
+    ]
     assert list(Certificate.objects.values_list("serial_number", "issue_date")) == [
         ("BĐ 100001", date(2012, 3, 15))
     ]
@@ -742,7 +828,9 @@ def test_web_import_upload_over_the_size_limit_is_refused_by_the_form(
     assert ImportJob.objects.count() == 0
 
 
-def test_web_job_page_escapes_html_from_the_file(client, officer, tmp_path, post_import):
+def test_web_job_page_escapes_html_from_the_file(
+    client, officer, tmp_path, post_import
+):
     client.force_login(officer)
     path = write_parcel_file(
         tmp_path / "a.gpkg",

@@ -50,7 +50,9 @@ def post_import(client, django_capture_on_commit_callbacks):
     return post
 
 
-def test_officer_imports_a_file_and_sees_the_report(client, officer, tmp_path, post_import):
+def test_officer_imports_a_file_and_sees_the_report(
+    client, officer, tmp_path, post_import
+):
     client.force_login(officer)
     path = write_parcel_file(
         tmp_path / "ok.gpkg", [feature(square(0), 1, 1), feature(square(1), 1, 2)]
@@ -70,7 +72,9 @@ def test_officer_imports_a_file_and_sees_the_report(client, officer, tmp_path, p
     assert page.status_code == 200
 
 
-def test_rejected_file_shows_each_feature_and_imports_nothing(client, officer, tmp_path, post_import):
+def test_rejected_file_shows_each_feature_and_imports_nothing(
+    client, officer, tmp_path, post_import
+):
     client.force_login(officer)
     path = write_parcel_file(
         tmp_path / "dirty.gpkg",
@@ -87,10 +91,12 @@ def test_rejected_file_shows_each_feature_and_imports_nothing(client, officer, t
     assert Parcel.objects.count() == 0
     html = page.content.decode()
     assert "Self-intersection" in html
-    assert '<td>#2</td><td>1</td><td>2</td><td>geometry</td>' in html
+    assert "<td>#2</td><td>1</td><td>2</td><td>geometry</td>" in html
 
 
-def test_valid_only_mode_from_the_web_imports_the_valid_features(client, officer, tmp_path, post_import):
+def test_valid_only_mode_from_the_web_imports_the_valid_features(
+    client, officer, tmp_path, post_import
+):
     client.force_login(officer)
     path = write_parcel_file(
         tmp_path / "dirty.gpkg",
@@ -104,16 +110,18 @@ def test_valid_only_mode_from_the_web_imports_the_valid_features(client, officer
     assert list(Parcel.objects.values_list("parcel_number", flat=True)) == [1]
 
 
-def test_status_endpoint_reports_progress_for_the_page(client, officer, tmp_path, post_import):
+def test_status_endpoint_reports_progress_for_the_page(
+    client, officer, tmp_path, post_import
+):
     client.force_login(officer)
     path = write_parcel_file(tmp_path / "ok.gpkg", [feature(square(0), 1, 1)])
-    job = ImportJob.objects.get(pk=post_import(path)["Location"].rstrip("/").split("/")[-1])
+    job = ImportJob.objects.get(
+        pk=post_import(path)["Location"].rstrip("/").split("/")[-1]
+    )
 
     with translation.override("en"):
         client.cookies["django_language"] = "en"
-        response = client.get(
-            reverse("exchange:job_status", args=[job.pk])
-        )
+        response = client.get(reverse("exchange:job_status", args=[job.pk]))
 
     assert response.json() == {
         "status": "succeeded",
@@ -126,7 +134,9 @@ def test_status_endpoint_reports_progress_for_the_page(client, officer, tmp_path
 
 def test_file_without_crs_fails_with_the_reason(client, officer, tmp_path, post_import):
     client.force_login(officer)
-    path = write_parcel_file(tmp_path / "nocrs.gpkg", [feature(square(0), 1, 1)], crs=None)
+    path = write_parcel_file(
+        tmp_path / "nocrs.gpkg", [feature(square(0), 1, 1)], crs=None
+    )
 
     post_import(path)
 
@@ -165,7 +175,9 @@ def test_anonymous_visitor_is_sent_to_login(client):
     assert response["Location"] == "/login/?next=/import/"
 
 
-def test_another_officers_job_is_not_found(client, officer, tmp_path, django_user_model, post_import):
+def test_another_officers_job_is_not_found(
+    client, officer, tmp_path, django_user_model, post_import
+):
     client.force_login(officer)
     path = write_parcel_file(tmp_path / "ok.gpkg", [feature(square(0), 1, 1)])
     post_import(path)
@@ -198,7 +210,9 @@ def test_zipped_shapefile_is_imported(client, officer, tmp_path, post_import):
 
 def test_report_names_the_file_as_uploaded(client, officer, tmp_path, post_import):
     client.force_login(officer)
-    path = write_parcel_file(tmp_path / "Bản đồ xã Tân Thành.gpkg", [feature(square(0), 1, 1)])
+    path = write_parcel_file(
+        tmp_path / "Bản đồ xã Tân Thành.gpkg", [feature(square(0), 1, 1)]
+    )
 
     post_import(path)
 

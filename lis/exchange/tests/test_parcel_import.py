@@ -21,7 +21,11 @@ from lis.cadastre.models import (
 )
 from lis.core.models import AuditRecord
 from lis.exchange.errors import ImportRefusedError, MissingCRSError
-from lis.exchange.parcel_import.service import ImportMode, ImportOptions, import_parcel_file
+from lis.exchange.parcel_import.service import (
+    ImportMode,
+    ImportOptions,
+    import_parcel_file,
+)
 from lis.exchange.tests.fixtures.parcel_files import (
     ORIGIN,
     bow_tie,
@@ -77,9 +81,7 @@ def test_import_creates_parcels_under_their_legacy_key(tmp_path):
     assert [p.land_use_type.code for p in parcel.purposes.all()] == ["CLN"]
     assert parcel.purposes.get().area_m2 == Decimal("499.6")
     assert parcel.geom.srid == 9212
-    assert parcel.geom.equals_exact(
-        shapely_to_geos(square(0)), tolerance=0.0005
-    )
+    assert parcel.geom.equals_exact(shapely_to_geos(square(0)), tolerance=0.0005)
     assert AuditRecord.objects.filter(action="parcels.import").count() == 1
 
 
@@ -152,7 +154,9 @@ def test_valid_only_mode_imports_the_valid_features(tmp_path):
 def test_key_already_in_database_is_rejected(tmp_path):
     _import(write_parcel_file(tmp_path / "first.gpkg", [feature(square(0), 1, 1)]))
 
-    report = _import(write_parcel_file(tmp_path / "again.gpkg", [feature(square(1), 1, 1)]))
+    report = _import(
+        write_parcel_file(tmp_path / "again.gpkg", [feature(square(1), 1, 1)])
+    )
 
     assert [(r.feature, r.field, r.reason) for r in report.rejections] == [
         (1, "soThuTuThua", "a parcel with the key 25198/1/1 is already in the database")
@@ -161,7 +165,9 @@ def test_key_already_in_database_is_rejected(tmp_path):
 
 
 def test_file_without_crs_is_refused(tmp_path):
-    path = write_parcel_file(tmp_path / "nocrs.gpkg", [feature(square(0), 1, 1)], crs=None)
+    path = write_parcel_file(
+        tmp_path / "nocrs.gpkg", [feature(square(0), 1, 1)], crs=None
+    )
 
     with pytest.raises(MissingCRSError):
         _import(path)
@@ -185,7 +191,9 @@ def test_shapefile_without_prj_is_refused_then_imported_with_a_named_crs(tmp_pat
 
 
 def test_code_with_two_meanings_needs_its_catalogue(tmp_path):
-    path = write_parcel_file(tmp_path / "a.gpkg", [feature(square(0), 1, 1, commune="25195")])
+    path = write_parcel_file(
+        tmp_path / "a.gpkg", [feature(square(0), 1, 1, commune="25195")]
+    )
 
     refused = _import(path)
     imported = _import(path, unit_catalogue="2004")
@@ -241,10 +249,28 @@ def test_owners_are_matched_by_identity_number_and_share_a_parcel(tmp_path):
     path = write_parcel_file(
         tmp_path / "owners.gpkg",
         [
-            feature(square(0), 1, 1, **owner, **spouse, soPhatHanh="bđ  123456",
-                    soVaoSo="CH00001", ngayCap="15/03/2012"),
-            feature(square(1), 1, 2, **owner, tenChu2="", namSinh2=0, soGiayTo2="",
-                    soPhatHanh="", soVaoSo="", ngayCap=""),
+            feature(
+                square(0),
+                1,
+                1,
+                **owner,
+                **spouse,
+                soPhatHanh="bđ  123456",
+                soVaoSo="CH00001",
+                ngayCap="15/03/2012",
+            ),
+            feature(
+                square(1),
+                1,
+                2,
+                **owner,
+                tenChu2="",
+                namSinh2=0,
+                soGiayTo2="",
+                soPhatHanh="",
+                soVaoSo="",
+                ngayCap="",
+            ),
         ],
     )
 
@@ -253,14 +279,23 @@ def test_owners_are_matched_by_identity_number_and_share_a_parcel(tmp_path):
     assert report.created["land_users"] == 2
     assert report.created["rights"] == 3
     an = LandUser.objects.get(documents__number="070075001234")
-    assert (an.full_name, an.name_key, an.birth_year) == ("Nguyễn Văn An", "NGUYEN VAN AN", 1975)
-    assert sorted(Right.objects.filter(parcel__parcel_number=1).values_list("share", flat=True)) == [
+    assert (an.full_name, an.name_key, an.birth_year) == (
+        "Nguyễn Văn An",
+        "NGUYEN VAN AN",
+        1975,
+    )
+    assert sorted(
+        Right.objects.filter(parcel__parcel_number=1).values_list("share", flat=True)
+    ) == [
         Decimal("0.5"),
         Decimal("0.5"),
     ]
     assert Right.objects.get(parcel__parcel_number=2).share == Decimal("1")
     certificate = Certificate.objects.get()
-    assert (certificate.serial_number, certificate.serial_key) == ("BĐ 123456", "BD123456")
+    assert (certificate.serial_number, certificate.serial_key) == (
+        "BĐ 123456",
+        "BD123456",
+    )
     assert certificate.issue_date.isoformat() == "2012-03-15"
     assert certificate.rights.count() == 2
 
@@ -313,7 +348,9 @@ def test_wgs84_file_is_moved_into_storage_through_the_pinned_shift(tmp_path):
         square(0), lambda xy: np.column_stack(to_lonlat.transform(xy[:, 0], xy[:, 1]))
     )
     path = write_parcel_file(
-        tmp_path / "wgs84.gpkg", [feature(lonlat, 1, 1, dienTich=500.0)], crs="EPSG:4326"
+        tmp_path / "wgs84.gpkg",
+        [feature(lonlat, 1, 1, dienTich=500.0)],
+        crs="EPSG:4326",
     )
 
     report = _import(path)
@@ -351,14 +388,17 @@ def test_command_imports_a_clean_file(tmp_path, capsys):
 
     call_command("import_parcels", str(path), verbosity=0)
 
-    assert "Imported 1 parcels, 1 new map sheets, 0 new land users, 0 certificates." in (
-        capsys.readouterr().out
+    assert (
+        "Imported 1 parcels, 1 new map sheets, 0 new land users, 0 certificates."
+        in (capsys.readouterr().out)
     )
     assert AdministrativeUnit.objects.filter(code="25198").count() == 1
 
 
 def test_scale_written_as_a_ratio_is_read(tmp_path):
-    path = write_parcel_file(tmp_path / "a.gpkg", [feature(square(0), 1, 1, tyLe="1:2000")])
+    path = write_parcel_file(
+        tmp_path / "a.gpkg", [feature(square(0), 1, 1, tyLe="1:2000")]
+    )
 
     _import(path)
 

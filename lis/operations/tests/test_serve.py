@@ -51,7 +51,16 @@ def test_serve_answers_health_and_static_files_through_gunicorn(tmp_path):
     _lis(["collectstatic", "--no-input", "-v", "0"], env)
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "lis", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [
+            sys.executable,
+            "-m",
+            "lis",
+            "serve",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
         env=env,
         cwd=PROJECT,
         stdout=subprocess.PIPE,

@@ -53,15 +53,15 @@ def test_api_search_answers_a_query_of_many_words(signed_in, town):
 
 def test_search_page_with_an_offset_beyond_64_bits_finds_nothing_more(signed_in, town):
     signed_in.cookies["django_language"] = "en"
-    response = signed_in.get(
-        "/search", {"q": "25198/1/1", "offset": BEYOND_64_BITS}
-    )
+    response = signed_in.get("/search", {"q": "25198/1/1", "offset": BEYOND_64_BITS})
 
     assert response.status_code == 200
 
 
 def test_api_search_with_an_offset_beyond_64_bits_returns_no_results(signed_in, town):
-    response = signed_in.get("/api/search", {"q": "25198/1/1", "offset": BEYOND_64_BITS})
+    response = signed_in.get(
+        "/api/search", {"q": "25198/1/1", "offset": BEYOND_64_BITS}
+    )
 
     assert response.status_code == 200
     data = response.json()
@@ -92,7 +92,9 @@ def test_search_text_of_wildcards_sql_or_marks_finds_nothing(signed_in, town, qu
 
 
 def test_api_search_with_junk_limit_and_offset_uses_the_defaults(signed_in, town):
-    response = signed_in.get("/api/search", {"q": "1/1", "limit": "-1", "offset": "abc"})
+    response = signed_in.get(
+        "/api/search", {"q": "1/1", "limit": "-1", "offset": "abc"}
+    )
 
     assert response.status_code == 200
     data = response.json()
@@ -154,7 +156,9 @@ def hostile_parcel(reference_data):
     return parcel
 
 
-def test_parcel_page_escapes_html_in_owner_name_address_and_origin(signed_in, hostile_parcel):
+def test_parcel_page_escapes_html_in_owner_name_address_and_origin(
+    signed_in, hostile_parcel
+):
     signed_in.cookies["django_language"] = "en"
     response = signed_in.get(f"/parcels/{hostile_parcel.pk}")
 
@@ -166,23 +170,28 @@ def test_parcel_page_escapes_html_in_owner_name_address_and_origin(signed_in, ho
     assert "<b>Nhận chuyển nhượng</b>" not in html
 
 
-def test_search_page_escapes_html_in_owner_names_and_in_the_query(signed_in, hostile_parcel):
+def test_search_page_escapes_html_in_owner_names_and_in_the_query(
+    signed_in, hostile_parcel
+):
     signed_in.cookies["django_language"] = "en"
-    response = signed_in.get(
-        "/search", {"q": "070085001234<script>"}
-    )
+    response = signed_in.get("/search", {"q": "070085001234<script>"})
     signed_in.cookies["django_language"] = "en"
     by_owner = signed_in.get("/search", {"q": "070085001234"})
 
     assert "070085001234<script>" not in response.content.decode()
     assert "<script>alert('owner')</script>" not in by_owner.content.decode()
-    assert "&lt;script&gt;alert(&#x27;owner&#x27;)&lt;/script&gt;" in by_owner.content.decode()
+    assert (
+        "&lt;script&gt;alert(&#x27;owner&#x27;)&lt;/script&gt;"
+        in by_owner.content.decode()
+    )
 
 
 # --- The services the register's data comes through --------------------------------------
 
 
-def test_create_parcel_refuses_a_legal_area_beyond_the_register_precision(reference_data):
+def test_create_parcel_refuses_a_legal_area_beyond_the_register_precision(
+    reference_data,
+):
     # legal_area_m2 has 14 digits, one after the point: below 10^13 m².
     sheet = make_sheet(1)
 
@@ -190,8 +199,12 @@ def test_create_parcel_refuses_a_legal_area_beyond_the_register_precision(refere
         make_parcel(sheet, 1, square(0), ("ONT",), legal_area_m2=Decimal("1e15"))
 
 
-def test_issue_certificate_refuses_a_serial_differing_only_in_spacing_and_case(reference_data):
-    issue_certificate(serial_number="BĐ 123456", issue_date=date(2020, 5, 4), acting_user=None)
+def test_issue_certificate_refuses_a_serial_differing_only_in_spacing_and_case(
+    reference_data,
+):
+    issue_certificate(
+        serial_number="BĐ 123456", issue_date=date(2020, 5, 4), acting_user=None
+    )
 
     with pytest.raises(DuplicateCertificateError):
         issue_certificate(

@@ -5,70 +5,199 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='LandUseType',
+            name="LandUseType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('catalogue', models.CharField(choices=[('TT27/2018', 'Circular 27/2018/TT-BTNMT'), ('TT08/2024', 'Circular 08/2024/TT-BTNMT')], max_length=10, verbose_name='catalogue')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('group', models.CharField(choices=[('NNP', 'agricultural land'), ('PNN', 'non-agricultural land'), ('CSD', 'unused land')], max_length=3, verbose_name='group')),
-                ('is_leaf', models.BooleanField(default=True, help_text='A leaf code is a column of the statistics forms. Parcels carry leaf codes or the detail codes under one (LUC, LUK under LUA), never aggregate codes.', verbose_name='leaf code')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='reference.landusetype', verbose_name='parent type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "catalogue",
+                    models.CharField(
+                        choices=[
+                            ("TT27/2018", "Circular 27/2018/TT-BTNMT"),
+                            ("TT08/2024", "Circular 08/2024/TT-BTNMT"),
+                        ],
+                        max_length=10,
+                        verbose_name="catalogue",
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("NNP", "agricultural land"),
+                            ("PNN", "non-agricultural land"),
+                            ("CSD", "unused land"),
+                        ],
+                        max_length=3,
+                        verbose_name="group",
+                    ),
+                ),
+                (
+                    "is_leaf",
+                    models.BooleanField(
+                        default=True,
+                        help_text="A leaf code is a column of the statistics forms. Parcels carry leaf codes or the detail codes under one (LUC, LUK under LUA), never aggregate codes.",
+                        verbose_name="leaf code",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="order"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="reference.landusetype",
+                        verbose_name="parent type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'land-use type',
-                'verbose_name_plural': 'land-use types',
-                'ordering': ['catalogue', 'sort_order', 'code'],
+                "verbose_name": "land-use type",
+                "verbose_name_plural": "land-use types",
+                "ordering": ["catalogue", "sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='LandUseTypeMapping',
+            name="LandUseTypeMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('needs_review', models.BooleanField(default=False, verbose_name='needs review')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mappings_out', to='reference.landusetype', verbose_name='old type')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mappings_in', to='reference.landusetype', verbose_name='new type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "needs_review",
+                    models.BooleanField(default=False, verbose_name="needs review"),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, max_length=300, verbose_name="note"),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mappings_out",
+                        to="reference.landusetype",
+                        verbose_name="old type",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mappings_in",
+                        to="reference.landusetype",
+                        verbose_name="new type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'land-use type mapping',
-                'verbose_name_plural': 'land-use type mappings',
+                "verbose_name": "land-use type mapping",
+                "verbose_name_plural": "land-use type mappings",
             },
         ),
         migrations.CreateModel(
-            name='LandUserObjectType',
+            name="LandUserObjectType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('catalogue', models.CharField(choices=[('TT27/2018', 'Circular 27/2018/TT-BTNMT'), ('TT08/2024', 'Circular 08/2024/TT-BTNMT')], max_length=10, verbose_name='catalogue')),
-                ('code', models.CharField(max_length=10, verbose_name='code')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('role', models.CharField(choices=[('user', 'land user'), ('manager', 'land manager')], max_length=10, verbose_name='role')),
-                ('is_leaf', models.BooleanField(default=True, verbose_name='assignable to a land user')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='reference.landuserobjecttype', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "catalogue",
+                    models.CharField(
+                        choices=[
+                            ("TT27/2018", "Circular 27/2018/TT-BTNMT"),
+                            ("TT08/2024", "Circular 08/2024/TT-BTNMT"),
+                        ],
+                        max_length=10,
+                        verbose_name="catalogue",
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, verbose_name="code")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("user", "land user"), ("manager", "land manager")],
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "is_leaf",
+                    models.BooleanField(
+                        default=True, verbose_name="assignable to a land user"
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveIntegerField(default=0, verbose_name="order"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="reference.landuserobjecttype",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'land-user object type',
-                'verbose_name_plural': 'land-user object types',
-                'ordering': ['catalogue', 'sort_order', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('catalogue', 'code'), name='land_user_object_unique_code')],
+                "verbose_name": "land-user object type",
+                "verbose_name_plural": "land-user object types",
+                "ordering": ["catalogue", "sort_order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("catalogue", "code"),
+                        name="land_user_object_unique_code",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='landusetype',
-            constraint=models.UniqueConstraint(fields=('catalogue', 'code'), name='land_use_type_unique_code'),
+            model_name="landusetype",
+            constraint=models.UniqueConstraint(
+                fields=("catalogue", "code"), name="land_use_type_unique_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='landusetypemapping',
-            constraint=models.UniqueConstraint(fields=('source', 'target'), name='land_use_mapping_unique'),
+            model_name="landusetypemapping",
+            constraint=models.UniqueConstraint(
+                fields=("source", "target"), name="land_use_mapping_unique"
+            ),
         ),
     ]

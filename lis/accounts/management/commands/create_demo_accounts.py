@@ -55,6 +55,8 @@ class Command(BaseCommand):
                 )
             )
             return
-        self.stdout.write(self.style.WARNING(_("Demo accounts (shown only this once):")))
+        self.stdout.write(
+            self.style.WARNING(_("Demo accounts (shown only this once):"))
+        )
         for username, role, password in created:
             self.stdout.write(f"  {username:<8} {password}  ({role})")

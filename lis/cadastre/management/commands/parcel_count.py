@@ -1,7 +1,6 @@
 """`lis parcel-count`: how many parcels the database holds (for scripts)."""
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lis.cadastre.models import Parcel

@@ -21,7 +21,6 @@ from lis.exchange.parcel_import.service import (
 from lis.reference.models import LandUseCatalogue
 
 
-
 class ConsoleProgress:
     """A progress bar per phase on the console (standard error)."""
 
@@ -36,7 +35,9 @@ class ConsoleProgress:
         if phase != self.phase:
             self.close()
             self.phase = phase
-            self.bar = tqdm(total=total, desc=str(PHASE_LABELS.get(phase, phase)), unit="")
+            self.bar = tqdm(
+                total=total, desc=str(PHASE_LABELS.get(phase, phase)), unit=""
+            )
         self.bar.total = total
         self.bar.update(done - self.bar.n)
 
@@ -51,7 +52,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument("--layer", help=_("layer to read (if the file has several)"))
+        parser.add_argument(
+            "--layer", help=_("layer to read (if the file has several)")
+        )
         parser.add_argument(
             "--srid",
             type=int,
@@ -102,7 +105,8 @@ class Command(BaseCommand):
         self._print(report)
         if report.rejections:
             raise CommandError(
-                _("%(count)d features were rejected.") % {"count": report.rejected_features}
+                _("%(count)d features were rejected.")
+                % {"count": report.rejected_features}
             )
 
     def _options(self, options: dict) -> ImportOptions:
@@ -115,7 +119,9 @@ class Command(BaseCommand):
             srid=options["srid"],
             unit_catalogue=options["unit_catalogue"],
             land_use_catalogue=options["land_use_catalogue"],
-            mode=ImportMode.VALID_ONLY if options["valid_only"] else ImportMode.ALL_OR_NOTHING,
+            mode=ImportMode.VALID_ONLY
+            if options["valid_only"]
+            else ImportMode.ALL_OR_NOTHING,
             field_overrides=overrides,
             encoding=options["encoding"],
         )
@@ -149,7 +155,9 @@ class Command(BaseCommand):
             for r in report.rejections:
                 out.write(
                     "  "
-                    + _("#%(feature)d sheet %(sheet)s parcel %(parcel)s — %(field)s: %(reason)s")
+                    + _(
+                        "#%(feature)d sheet %(sheet)s parcel %(parcel)s — %(field)s: %(reason)s"
+                    )
                     % r.as_dict()
                 )
         if report.committed:

@@ -19,7 +19,9 @@ class Command(BaseCommand):
     help = gettext_lazy("Serve LIS with gunicorn and run the background task consumer.")
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--bind", default=os.environ.get("LIS_BIND", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--bind", default=os.environ.get("LIS_BIND", "127.0.0.1:8000")
+        )
         parser.add_argument(
             "--workers", type=int, default=int(os.environ.get("LIS_WEB_WORKERS", "3"))
         )
@@ -31,7 +33,9 @@ class Command(BaseCommand):
         children = [self._gunicorn(options["bind"], options["workers"])]
         if not options["no_tasks"]:
             children.append(
-                subprocess.Popen([sys.executable, "-m", "lis", "run_huey", "--no-periodic"])
+                subprocess.Popen(
+                    [sys.executable, "-m", "lis", "run_huey", "--no-periodic"]
+                )
             )
         self.stdout.write(
             self.style.SUCCESS(

@@ -15,7 +15,9 @@ from lis.reference.services.loading import load_code_lists
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Load the administrative units and code lists shipped with LIS.")
+    help = gettext_lazy(
+        "Load the administrative units and code lists shipped with LIS."
+    )
 
     def handle(self, *args: object, **options: object) -> None:
         reports = [load_admin_units(), *load_code_lists()]
