@@ -9,11 +9,7 @@ from datetime import date
 
 import pytest
 import shapely
-from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import reverse
-from django.utils import translation
 
 from lis.cadastre.models import (
     Certificate,
@@ -55,35 +51,6 @@ pytestmark = pytest.mark.django_db
 INTERNAL_ERROR = "Internal error; the operator has the log."
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _media_and_cache(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-
-
-@pytest.fixture
-def post_import(client, django_capture_on_commit_callbacks):
-    """Upload a file from the web; its job runs when the upload commits."""
-
-    def post(path, **fields):
-        data = {
-            "file": SimpleUploadedFile(path.name, path.read_bytes()),
-            "unit_catalogue": "",
-            "land_use_catalogue": "TT08/2024",
-            "mode": "all",
-            **fields,
-        }
-        with django_capture_on_commit_callbacks(execute=True):
-            client.cookies["django_language"] = "en"
-            return client.post(reverse("exchange:upload"), data)
-
-    return post
 
 
 def _import(path, **options):

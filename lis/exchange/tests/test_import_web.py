@@ -2,8 +2,6 @@
 progress (issue #2)."""
 
 import pytest
-from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
@@ -20,34 +18,6 @@ from lis.exchange.tests.fixtures.parcel_files import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _media_and_cache(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cache.clear()
-
-
-def _upload(path) -> SimpleUploadedFile:
-    return SimpleUploadedFile(path.name, path.read_bytes())
-
-
-@pytest.fixture
-def post_import(client, django_capture_on_commit_callbacks):
-    """Upload a file; the job is queued when the upload commits, and the
-    tasks run immediately in tests (root conftest)."""
-
-    def post(path, **fields):
-        data = {
-            "file": _upload(path),
-            "unit_catalogue": "",
-            "land_use_catalogue": "TT08/2024",
-            "mode": "all",
-            **fields,
-        }
-        with django_capture_on_commit_callbacks(execute=True):
-            client.cookies["django_language"] = "en"
-            return client.post(reverse("exchange:upload"), data)
-
-    return post
 
 
 def test_officer_imports_a_file_and_sees_the_report(

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import shapely
 from django.core.management import CommandError, call_command
-from django.utils import translation
 from pyproj import Transformer
 
 from lis.admin_units.models import AdministrativeUnit
@@ -35,12 +34,6 @@ from lis.exchange.tests.fixtures.parcel_files import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def _import(path, **options):
