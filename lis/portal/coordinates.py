@@ -1,8 +1,9 @@
 """The vertex coordinate table of a parcel (bảng tọa độ góc ranh).
 
 Vietnamese extracts print X = northing and Y = easting in VN-2000, number
-each ring's vertices from 1 without repeating the closing vertex, and give
-the length of each edge to the next vertex. WGS84 latitude and longitude
+each ring's vertices from 1, clockwise from the north-west corner, without
+repeating the closing vertex, and give the length of each edge to the next
+vertex. WGS84 latitude and longitude
 come through the pinned EPSG:6960 transformation.
 """
 
@@ -33,8 +34,21 @@ class Ring:
     vertices: list[Vertex]
 
 
+def _clockwise_from_north_west(points: np.ndarray) -> np.ndarray:
+    """Order vertices clockwise, starting at the north-west corner.
+
+    This is how boundary points are numbered on cadastral extracts (số hiệu
+    điểm góc thửa) [U: the convention of practice, not checked against the
+    circular's text]; the stored ring may start anywhere, either way round.
+    """
+    if shapely.LinearRing(points).is_ccw:
+        points = points[::-1]
+    start = int(np.argmax(points[:, 1] - points[:, 0]))
+    return np.roll(points, -start, axis=0)
+
+
 def _ring(coords: np.ndarray, srid: int, polygon: int, is_hole: bool) -> Ring:
-    points = coords[:-1, :2]
+    points = _clockwise_from_north_west(coords[:-1, :2])
     following = np.roll(points, -1, axis=0)
     edges = np.hypot(*(following - points).T)
     lon, lat = crs.vn2000_to_wgs84(srid).transform(points[:, 0], points[:, 1])

@@ -98,8 +98,8 @@ def test_officer_finds_owner_on_map_and_reads_vertex_table(
     page.wait_for_selector("table.vertex-table tbody tr")
     rows = page.locator("table.vertex-table tbody tr")
     assert rows.count() == 4
-    assert rows.nth(0).locator("td").nth(1).inner_text() == "1275700,000"
-    assert rows.nth(0).locator("td").nth(2).inner_text() == "568920,000"
+    assert rows.nth(0).locator("td").nth(1).inner_text() == "1275725,000"
+    assert rows.nth(0).locator("td").nth(2).inner_text() == "568900,000"
     page.wait_for_selector('#parcel-map[data-ready="true"]')
     page.screenshot(path=str(RESULTS / "portal-parcel.png"), full_page=True)
 

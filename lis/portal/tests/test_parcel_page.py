@@ -76,11 +76,12 @@ def test_vertex_table_prints_x_northing_y_easting_and_edges(
     html = _page(client, square_parcel)
 
     rows = [row[:4] for row in _VERTEX_ROW.findall(html)]
+    # Clockwise from the north-west corner, as extracts number them.
     assert rows == [
-        ("1", "1275700,000", "568900,000", "20,00"),
-        ("2", "1275720,000", "568900,000", "20,00"),
-        ("3", "1275720,000", "568920,000", "20,00"),
-        ("4", "1275700,000", "568920,000", "20,00"),
+        ("1", "1275720,000", "568900,000", "20,00"),
+        ("2", "1275720,000", "568920,000", "20,00"),
+        ("3", "1275700,000", "568920,000", "20,00"),
+        ("4", "1275700,000", "568900,000", "20,00"),
     ]
 
 
@@ -90,7 +91,13 @@ def test_vertex_table_gives_wgs84_through_the_pinned_transform(
     client.force_login(reader)
     to_wgs84 = crs.vn2000_to_wgs84(9212)
     expected = []
-    for east, north in list(SQUARE.exterior.coords)[:-1]:
+    north_west_clockwise = [
+        (568900.0, 1275720.0),
+        (568920.0, 1275720.0),
+        (568920.0, 1275700.0),
+        (568900.0, 1275700.0),
+    ]
+    for east, north in north_west_clockwise:
         lon, lat = to_wgs84.transform(east, north)
         expected.append(
             (f"{lat:.8f}".replace(".", ","), f"{lon:.8f}".replace(".", ","))
@@ -101,10 +108,10 @@ def test_vertex_table_gives_wgs84_through_the_pinned_transform(
     rows = _VERTEX_ROW.findall(html)
     assert [(row[4], row[6]) for row in rows] == expected
     assert tuple(unescape(cell) for cell in rows[0][4:]) == (
-        "11,53493622",
-        "11°32'05,7704\"N",
-        "106,88345713",
-        "106°53'00,4457\"E",
+        "11,53511703",
+        "11°32'06,4213\"N",
+        "106,88345753",
+        "106°53'00,4471\"E",
     )
 
 
