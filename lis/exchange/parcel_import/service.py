@@ -129,10 +129,11 @@ def _import(
 
     if report.rejections and options.mode == ImportMode.ALL_OR_NOTHING:
         report.notes.append(_("Nothing was imported: the mode is all or nothing."))
+        # File names are the user's words and may name people: not logged.
         logger.warning(
-            "Import of %s refused: %d features rejected",
-            file_name,
+            "Import refused: %d of %d features rejected",
             report.rejected_features,
+            report.feature_count,
         )
         return report
     if not accepted:
@@ -199,8 +200,7 @@ def _write(accepted, source, report, acting_user, progress) -> None:
     report.committed = True
 
     logger.info(
-        "Imported %d parcels from %s (%d features rejected)",
+        "Imported %d parcels (%d features rejected)",
         report.created["parcels"],
-        report.file_name,
         report.rejected_features,
     )
