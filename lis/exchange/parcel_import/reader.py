@@ -82,6 +82,8 @@ class Batch:
     geometries: np.ndarray
     columns: dict[str, np.ndarray]
     geometry_errors: dict[int, str] = field(default_factory=dict)
+    # (field, legacy encoding) → number of values converted to Unicode.
+    converted: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def _public(message: str, path: Path) -> str:

@@ -1,6 +1,7 @@
 """`import_parcel_file`: read, check, and write a cadastral map file."""
 
 import logging
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from lis.exchange.errors import ImportRefusedError
 from lis.exchange.parcel_import.candidates import Candidate, CandidateBuilder, Rejection
 from lis.exchange.parcel_import.checks import CrossChecks
 from lis.exchange.parcel_import.fields import resolve_field_map
-from lis.exchange.parcel_import.reader import open_source, read_batches
+from lis.exchange.parcel_import.sources import open_file, read_batches
 from lis.exchange.parcel_import.shapes import check_shapes
 from lis.exchange.parcel_import.writer import write_candidates
 from lis.reference.models import LandUseCatalogue
@@ -97,7 +98,7 @@ def import_parcel_file(
 def _import(
     dataset: Path, file_name: str, options, acting_user, progress
 ) -> ImportReport:
-    source = open_source(dataset, options.layer, options.srid, options.encoding)
+    source = open_file(dataset, options.layer, options.srid, options.encoding)
     fields = resolve_field_map(source.fields, options.field_overrides)
     report = ImportReport(
         file_name=file_name,
@@ -155,12 +156,14 @@ def _read_candidates(source, fields, options, report, progress) -> list[Candidat
     columns = sorted(set(fields.sources.values()))
     candidates: list[Candidate] = []
     read = 0
+    converted: Counter = Counter()
     progress("read", 0, source.declared_count)
     for batch in read_batches(source, columns):
         shapes = check_shapes(batch.geometries, source.crs, srid, batch.geometry_errors)
         accepted, rejected = builder.build(batch, shapes)
         candidates.extend(accepted)
         report.rejections.extend(rejected)
+        converted.update(batch.converted)
         read = batch.start + len(shapes)
         progress("read", read, max(read, source.declared_count))
     if read == 0:
@@ -168,7 +171,17 @@ def _read_candidates(source, fields, options, report, progress) -> list[Candidat
             _("The layer %(layer)s holds no features.") % {"layer": source.layer}
         )
     report.feature_count = read
+    report.notes.extend(_conversion_notes(converted))
     return candidates
+
+
+def _conversion_notes(converted: Counter) -> list[str]:
+    """Say which legacy text encodings were converted, field by field."""
+    return [
+        _("%(field)s: %(count)d values converted from %(encoding)s to Unicode.")
+        % {"field": field, "count": count, "encoding": encoding}
+        for (field, encoding), count in sorted(converted.items())
+    ]
 
 
 def _audit(report: ImportReport, acting_user) -> None:
