@@ -1,4 +1,4 @@
-"""Writing vector files (GeoPackage, Shapefile, GeoJSON) with GDAL's ogr2ogr.
+"""Writing GeoPackage, Shapefile, GeoJSON and DXF files with GDAL's ogr2ogr.
 
 Features stream to a line-delimited GeoJSON file, which the system's
 ogr2ogr (Debian's gdal-bin) turns into the requested format, so that one
@@ -10,7 +10,7 @@ import math
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import shapely
@@ -20,6 +20,7 @@ DRIVERS = {
     ".shp": "ESRI Shapefile",
     ".geojson": "GeoJSON",
     ".json": "GeoJSON",
+    ".dxf": "DXF",
 }
 DRIVER_OPTIONS = {
     # UTF-8 attributes, declared in a .cpg file beside the .dbf.
@@ -28,6 +29,8 @@ DRIVER_OPTIONS = {
     "GeoJSON": ["-lco", "RFC7946=NO", "-lco", "WRITE_NAME=NO"],
     # GeoPackage 1.2: what GDAL 3.6 readers support without warnings.
     "GPKG": ["-dsco", "VERSION=1.2"],
+    # Polygons as closed polylines: GDAL would write filled hatches.
+    "DXF": ["--config", "DXF_WRITE_HATCH", "NO"],
 }
 
 
@@ -59,11 +62,14 @@ def write_vector_file(
     layer: str,
     epsg: int | None,
     geometry_type: str = "MULTIPOLYGON",
+    driver_options: Sequence[str] | None = None,
 ) -> Path:
     """Write `(geometry, properties)` pairs to `path`, format by its suffix.
 
     Property types follow the Python values: str stays text (identity
     numbers keep their zeros), int and float become numbers.
+    `driver_options` (ogr2ogr arguments such as `-lco NAME=VALUE`) replace
+    the format's defaults in `DRIVER_OPTIONS` when given.
     """
     path = Path(path)
     driver = DRIVERS.get(path.suffix.lower())
@@ -79,7 +85,8 @@ def write_vector_file(
             for geometry, properties in features:
                 out.write(_feature_line(geometry, properties))
                 out.write("\n")
-        _run_ogr2ogr(ogr2ogr, driver, path, source, layer, epsg, geometry_type)
+        options = DRIVER_OPTIONS[driver] if driver_options is None else driver_options
+        _run_ogr2ogr(ogr2ogr, driver, path, source, layer, epsg, geometry_type, options)
     return path
 
 
@@ -91,6 +98,7 @@ def _run_ogr2ogr(
     layer: str,
     epsg: int | None,
     geometry_type: str,
+    options: Sequence[str],
 ) -> None:
     if path.exists():
         path.unlink()
@@ -104,7 +112,7 @@ def _run_ogr2ogr(
         layer,
         "-nlt",
         geometry_type,
-        *DRIVER_OPTIONS[driver],
+        *options,
     ]
     # "None" writes no .prj, and GeoPackage's "undefined" SRS (srs_id 0).
     command += ["-a_srs", f"EPSG:{epsg}" if epsg is not None else "None"]
