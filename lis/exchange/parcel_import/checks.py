@@ -1,9 +1,17 @@
 """Checks across features and against the database: keys, identifiers,
-identity documents and certificates must each mean one thing."""
+identity documents and certificates must each mean one thing.
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+The checks are fed chunk by chunk (`add`) while the file streams, keeping
+only compact facts (packed integers in arrays, a few bytes per feature), and
+judged once the whole file is read (`finish`), so that memory stays flat
+with the file's size.
+"""
 
+import bisect
+from array import array
+from collections.abc import Iterable, Iterator
+
+import numpy as np
 from django.utils.translation import gettext as _
 
 from lis.cadastre.models import Certificate, IdentityDocument, Parcel
@@ -11,6 +19,10 @@ from lis.exchange.parcel_import.candidates import Candidate, Rejection
 from lis.exchange.parcel_import.fields import FieldMap
 
 QUERY_CHUNK = 500
+_GEOHASH = "0123456789bcdefghjkmnpqrstuvwxyz"
+# A legacy key packed into one integer: commune id, sheet, parcel number.
+_SHEET_FACTOR = 10**6
+_COMMUNE_FACTOR = 10**11
 
 
 def _chunks(items: list, size: int = QUERY_CHUNK) -> Iterable[list]:
@@ -18,224 +30,297 @@ def _chunks(items: list, size: int = QUERY_CHUNK) -> Iterable[list]:
         yield items[start : start + size]
 
 
-def _features(candidates: Iterable[Candidate], but: Candidate) -> str:
-    return ", ".join(f"#{c.feature}" for c in candidates if c is not but)
+def _pack_key(commune_id: int, sheet: int, parcel: int) -> int:
+    return commune_id * _COMMUNE_FACTOR + sheet * _SHEET_FACTOR + parcel
+
+
+def _unpack_key(packed: int) -> tuple[int, int, int]:
+    commune_id, rest = divmod(packed, _COMMUNE_FACTOR)
+    sheet, parcel = divmod(rest, _SHEET_FACTOR)
+    return commune_id, sheet, parcel
+
+
+def _pack_uid(uid: str) -> int:
+    value = 0
+    for ch in uid:
+        value = value * 32 + _GEOHASH.index(ch)
+    return value
+
+
+def _groups(keys: array) -> Iterator[np.ndarray]:
+    """Yield, for each key that occurs more than once, the indexes holding it."""
+    values = (
+        np.frombuffer(keys, dtype=np.int64) if len(keys) else np.array([], np.int64)
+    )
+    if len(values) < 2:
+        return
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    starts = np.flatnonzero(np.diff(ordered)) + 1
+    for group in np.split(order, starts):
+        if len(group) > 1:
+            yield group
 
 
 class CrossChecks:
-    def __init__(self, candidates: list[Candidate], fields: FieldMap) -> None:
-        self.candidates = candidates
+    """Keys, GeoHash identifiers, identity documents and certificate serials
+    that must be unique, or consistent, across the file and the database."""
+
+    def __init__(self, candidates: list[Candidate] | None, fields: FieldMap) -> None:
         self.fields = fields
-        self.rejections: list[Rejection] = []
-        self._refused: set[int] = set()
+        self._candidates = candidates
+        self._codes: dict[int, str] = {}
+        self._existing: dict[int, set[tuple[int, int]]] = {}
+        # One entry per accepted feature.
+        self._features = array("q")
+        self._keys = array("q")
+        self._uids = array("q")
+        self._key_taken: list[int] = []
+        self._uid_taken: list[int] = []
+        # One entry per owner with a document.
+        self._doc_features = array("q")
+        self._doc_keys = array("q")
+        self._doc_names = array("q")
+        self._doc_years = array("q")
+        self._doc_fields: list[str] = []
+        self._doc_numbers: list[str] = []
+        self._doc_kinds: list[str] = []
+        self._doc_db: dict[tuple[str, str], tuple[str, int | None]] = {}
+        # One entry per certificate mention.
+        self._cert_features = array("q")
+        self._cert_keys = array("q")
+        self._cert_facts = array("q")
+        self._cert_fields: list[str] = []
+        self._cert_serials: list[str] = []
+        self._cert_taken: set[str] = set()
 
-    def run(self) -> tuple[list[Candidate], list[Rejection]]:
-        for check in (
-            self._keys_unique_in_file,
-            self._keys_new_to_database,
-            self._uids_unique,
-            self._documents_consistent,
-            self._certificates_consistent,
-        ):
-            check()
-        accepted = [c for c in self.candidates if c.feature not in self._refused]
-        return accepted, sorted(self.rejections, key=lambda r: r.feature)
+    # Feeding
 
-    def _refuse(self, candidate: Candidate, field: str, reason: str, code: str) -> None:
-        self._refused.add(candidate.feature)
-        self.rejections.append(
-            Rejection(
-                candidate.feature,
-                candidate.sheet_text,
-                candidate.parcel_text,
-                field,
-                reason,
-                code,
-            )
-        )
+    def add(self, candidates: list[Candidate]) -> None:
+        """Record the facts of a chunk of accepted candidates."""
+        for c in candidates:
+            if self._features and c.feature <= self._features[-1]:
+                raise ValueError("Candidates must come in the order of their features.")
+            self._codes[c.commune.pk] = c.commune.code
+            self._features.append(c.feature)
+            self._keys.append(_pack_key(c.commune.pk, c.sheet, c.parcel))
+            self._uids.append(_pack_uid(c.uid))
+            self._add_owners(c)
+            self._add_certificate(c)
+        self._check_database(candidates)
 
-    def _live(self) -> list[Candidate]:
-        return [c for c in self.candidates if c.feature not in self._refused]
-
-    def _groups(self, key: Callable[[Candidate], object]) -> dict:
-        groups: dict = defaultdict(list)
-        for candidate in self._live():
-            value = key(candidate)
-            if value is not None:
-                groups[value].append(candidate)
-        return groups
-
-    def _keys_unique_in_file(self) -> None:
-        # Neither copy is trusted: which one is right is for a person to say.
-        field = self.fields.source("parcel")
-        for group in self._groups(lambda c: c.key).values():
-            if len(group) < 2:
+    def _add_owners(self, c: Candidate) -> None:
+        for owner in c.owners:
+            if not owner.document_number:
                 continue
-            for candidate in group:
-                self._refuse(
-                    candidate,
-                    field,
-                    _("the key %(key)s is also used by feature %(others)s")
-                    % {
-                        "key": _key_text(candidate),
-                        "others": _features(group, candidate),
-                    },
-                    "duplicate_key",
+            self._doc_features.append(c.feature)
+            self._doc_keys.append(hash((owner.document_kind, owner.document_number)))
+            self._doc_names.append(hash(owner.name_key))
+            self._doc_years.append(owner.birth_year or 0)
+            self._doc_fields.append(owner.document_field)
+            self._doc_numbers.append(owner.document_number)
+            self._doc_kinds.append(owner.document_kind)
+
+    def _add_certificate(self, c: Candidate) -> None:
+        certificate = c.certificate
+        if certificate is None:
+            return
+        holders = tuple(sorted(o.document_number or o.name_key for o in c.owners))
+        facts = (holders, certificate.issue_date, certificate.register_number)
+        self._cert_features.append(c.feature)
+        self._cert_keys.append(hash(certificate.serial))
+        self._cert_facts.append(hash(facts))
+        self._cert_fields.append(certificate.serial_field)
+        self._cert_serials.append(certificate.serial)
+
+    def _check_database(self, candidates: list[Candidate]) -> None:
+        for c in candidates:
+            if c.commune.pk not in self._existing:
+                self._existing[c.commune.pk] = set(
+                    Parcel.objects.filter(
+                        map_sheet__commune_id=c.commune.pk
+                    ).values_list("map_sheet__number", "parcel_number")
                 )
-
-    def _keys_new_to_database(self) -> None:
-        field = self.fields.source("parcel")
-        communes = {c.commune.pk for c in self._live()}
-        existing = set(
-            Parcel.objects.filter(map_sheet__commune_id__in=communes).values_list(
-                "map_sheet__commune_id", "map_sheet__number", "parcel_number"
-            )
-        )
-        for candidate in self._live():
-            if candidate.key in existing:
-                self._refuse(
-                    candidate,
-                    field,
-                    _("a parcel with the key %(key)s is already in the database")
-                    % {"key": _key_text(candidate)},
-                    "key_exists",
-                )
-
-    def _uids_unique(self) -> None:
-        geometry = _("geometry")
-        for group in self._groups(lambda c: c.uid).values():
-            if len(group) > 1:
-                for candidate in group:
-                    self._refuse(
-                        candidate,
-                        geometry,
-                        _("its identifier %(uid)s is also that of feature %(others)s")
-                        % {"uid": candidate.uid, "others": _features(group, candidate)},
-                        "duplicate_uid",
-                    )
-        uids = [c.uid for c in self._live()]
-        taken: set[str] = set()
-        for chunk in _chunks(uids):
-            taken.update(
-                Parcel.objects.filter(uid__in=chunk).values_list("uid", flat=True)
-            )
-        for candidate in self._live():
-            if candidate.uid in taken:
-                self._refuse(
-                    candidate,
-                    geometry,
-                    _("its identifier %(uid)s belongs to a parcel in the database")
-                    % {"uid": candidate.uid},
-                    "uid_exists",
-                )
-
-    def _owner_entries(self) -> dict[tuple[str, str], list[tuple[Candidate, object]]]:
-        entries: dict = defaultdict(list)
-        for candidate in self._live():
-            for owner in candidate.owners:
-                if owner.document_number:
-                    key = (owner.document_kind, owner.document_number)
-                    entries[key].append((candidate, owner))
-        return entries
-
-    def _documents_consistent(self) -> None:
-        entries = self._owner_entries()
-        for (_kind, number), items in entries.items():
-            names = {owner.name_key for _c, owner in items}
-            years = {owner.birth_year for _c, owner in items} - {None}
-            if len(names) > 1 or len(years) > 1:
-                for candidate, owner in items:
-                    self._refuse(
-                        candidate,
-                        owner.document_field,
-                        _(
-                            "%(number)s is given with different names or years of"
-                            " birth (features %(features)s)"
-                        )
-                        % {
-                            "number": number,
-                            "features": ", ".join(f"#{c.feature}" for c, _o in items),
-                        },
-                        "document_conflict",
-                    )
-        known = self._documents_in_database(list(entries))
-        for key, items in self._owner_entries().items():
-            if key in known and not _same_person(known[key], items[0][1]):
-                for candidate, owner in items:
-                    self._refuse(
-                        candidate,
-                        owner.document_field,
-                        _("%(number)s belongs to another land user in the database")
-                        % {"number": key[1]},
-                        "document_conflict",
-                    )
-
-    @staticmethod
-    def _documents_in_database(keys: list[tuple[str, str]]) -> dict:
-        known = {}
-        numbers = sorted({number for _kind, number in keys})
-        for chunk in _chunks(numbers):
-            rows = IdentityDocument.objects.filter(number__in=chunk).values_list(
-                "kind", "number", "holder__name_key", "holder__birth_year"
-            )
-            known.update(
-                {(kind, number): (name, year) for kind, number, name, year in rows}
-            )
-        return known
-
-    def _certificates_consistent(self) -> None:
-        groups = self._groups(lambda c: c.certificate.serial if c.certificate else None)
-        for serial, group in groups.items():
-            facts = {
-                (
-                    tuple(sorted(o.document_number or o.name_key for o in c.owners)),
-                    c.certificate.issue_date,
-                    c.certificate.register_number,
-                )
-                for c in group
-            }
-            if len(facts) > 1:
-                for candidate in group:
-                    self._refuse(
-                        candidate,
-                        candidate.certificate.serial_field,
-                        _(
-                            "certificate %(serial)s is given with different holders,"
-                            " dates or register numbers (features %(features)s)"
-                        )
-                        % {
-                            "serial": serial,
-                            "features": ", ".join(f"#{c.feature}" for c in group),
-                        },
-                        "certificate_conflict",
-                    )
-        serials = sorted(groups)
-        taken: set[str] = set()
+            if (c.sheet, c.parcel) in self._existing[c.commune.pk]:
+                self._key_taken.append(c.feature)
+        uids = {c.uid: c.feature for c in candidates}
+        for chunk in _chunks(list(uids)):
+            for uid in Parcel.objects.filter(uid__in=chunk).values_list(
+                "uid", flat=True
+            ):
+                self._uid_taken.append(uids[uid])
+        self._load_documents(candidates)
+        serials = sorted({c.certificate.serial for c in candidates if c.certificate})
         for chunk in _chunks(serials):
-            taken.update(
+            self._cert_taken.update(
                 Certificate.objects.filter(serial_number__in=chunk).values_list(
                     "serial_number", flat=True
                 )
             )
-        for candidate in self._live():
-            if candidate.certificate and candidate.certificate.serial in taken:
-                self._refuse(
-                    candidate,
-                    candidate.certificate.serial_field,
-                    _("certificate %(serial)s is already in the database")
-                    % {"serial": candidate.certificate.serial},
-                    "certificate_exists",
+
+    def _load_documents(self, candidates: list[Candidate]) -> None:
+        numbers = sorted(
+            {
+                o.document_number
+                for c in candidates
+                for o in c.owners
+                if o.document_number
+            }
+        )
+        for chunk in _chunks(numbers):
+            rows = IdentityDocument.objects.filter(number__in=chunk).values_list(
+                "kind", "number", "holder__name_key", "holder__birth_year"
+            )
+            self._doc_db.update(
+                {(kind, number): (name, year) for kind, number, name, year in rows}
+            )
+
+    # Judging
+
+    def finish(self) -> tuple[set[int], list[Rejection]]:
+        """Return the refused features and why, once every chunk was added."""
+        rejections: list[Rejection] = []
+        rejections += self._duplicate_keys()
+        rejections += self._taken_keys()
+        rejections += self._duplicate_uids()
+        rejections += self._taken_uids()
+        rejections += self._documents()
+        rejections += self._certificates()
+        rejections.sort(key=lambda r: (r.feature, r.field))
+        return {r.feature for r in rejections}, rejections
+
+    def run(self) -> tuple[list[Candidate], list[Rejection]]:
+        """Check a list held in memory: the accepted candidates and rejections."""
+        self.add(self._candidates)
+        refused, rejections = self.finish()
+        accepted = [c for c in self._candidates if c.feature not in refused]
+        return accepted, rejections
+
+    def _index(self, feature: int) -> int:
+        return bisect.bisect_left(self._features, feature)
+
+    def _rejection(self, feature: int, field: str, reason: str, code: str) -> Rejection:
+        _commune, sheet, parcel = _unpack_key(self._keys[self._index(feature)])
+        return Rejection(feature, str(sheet), str(parcel), field, reason, code)
+
+    def _key_text(self, feature: int) -> str:
+        commune_id, sheet, parcel = _unpack_key(self._keys[self._index(feature)])
+        return f"{self._codes[commune_id]}/{sheet}/{parcel}"
+
+    def _duplicate_keys(self) -> Iterator[Rejection]:
+        # Neither copy is trusted: which one is right is for a person to say.
+        field = self.fields.source("parcel")
+        for group in _groups(self._keys):
+            features = sorted(self._features[i] for i in group)
+            for feature in features:
+                others = ", ".join(f"#{f}" for f in features if f != feature)
+                yield self._rejection(
+                    feature,
+                    field,
+                    _("the key %(key)s is also used by feature %(others)s")
+                    % {"key": self._key_text(feature), "others": others},
+                    "duplicate_key",
                 )
 
+    def _taken_keys(self) -> Iterator[Rejection]:
+        field = self.fields.source("parcel")
+        for feature in self._key_taken:
+            yield self._rejection(
+                feature,
+                field,
+                _("a parcel with the key %(key)s is already in the database")
+                % {"key": self._key_text(feature)},
+                "key_exists",
+            )
 
-def _same_person(known: tuple[str, int | None], owner) -> bool:
-    name_key, birth_year = known
-    if name_key != owner.name_key:
-        return False
-    return (
-        birth_year is None or owner.birth_year is None or birth_year == owner.birth_year
-    )
+    def _uid_text(self, feature: int) -> str:
+        value, letters = self._uids[self._index(feature)], []
+        for _step in range(12):
+            value, digit = divmod(value, 32)
+            letters.append(_GEOHASH[digit])
+        return "".join(reversed(letters))
 
+    def _duplicate_uids(self) -> Iterator[Rejection]:
+        for group in _groups(self._uids):
+            features = sorted(self._features[i] for i in group)
+            for feature in features:
+                others = ", ".join(f"#{f}" for f in features if f != feature)
+                yield self._rejection(
+                    feature,
+                    _("geometry"),
+                    _("its identifier %(uid)s is also that of feature %(others)s")
+                    % {"uid": self._uid_text(feature), "others": others},
+                    "duplicate_uid",
+                )
 
-def _key_text(candidate: Candidate) -> str:
-    return f"{candidate.commune.code}/{candidate.sheet}/{candidate.parcel}"
+    def _taken_uids(self) -> Iterator[Rejection]:
+        for feature in self._uid_taken:
+            yield self._rejection(
+                feature,
+                _("geometry"),
+                _("its identifier %(uid)s belongs to a parcel in the database")
+                % {"uid": self._uid_text(feature)},
+                "uid_exists",
+            )
+
+    def _documents(self) -> Iterator[Rejection]:
+        for group in _groups(self._doc_keys):
+            names = {self._doc_names[i] for i in group}
+            years = {self._doc_years[i] for i in group} - {0}
+            if len(names) > 1 or len(years) > 1:
+                features = ", ".join(f"#{self._doc_features[i]}" for i in group)
+                for i in group:
+                    yield self._rejection(
+                        self._doc_features[i],
+                        self._doc_fields[i],
+                        _(
+                            "%(number)s is given with different names or years of"
+                            " birth (features %(features)s)"
+                        )
+                        % {"number": self._doc_numbers[i], "features": features},
+                        "document_conflict",
+                    )
+        yield from self._documents_in_database()
+
+    def _documents_in_database(self) -> Iterator[Rejection]:
+        for i, number in enumerate(self._doc_numbers):
+            known = self._doc_db.get((self._doc_kinds[i], number))
+            if known is None:
+                continue
+            name_key, year = known
+            same = hash(name_key) == self._doc_names[i] and (
+                year is None or not self._doc_years[i] or year == self._doc_years[i]
+            )
+            if not same:
+                yield self._rejection(
+                    self._doc_features[i],
+                    self._doc_fields[i],
+                    _("%(number)s belongs to another land user in the database")
+                    % {"number": self._doc_numbers[i]},
+                    "document_conflict",
+                )
+
+    def _certificates(self) -> Iterator[Rejection]:
+        for group in _groups(self._cert_keys):
+            if len({self._cert_facts[i] for i in group}) > 1:
+                features = ", ".join(f"#{self._cert_features[i]}" for i in group)
+                for i in group:
+                    yield self._rejection(
+                        self._cert_features[i],
+                        self._cert_fields[i],
+                        _(
+                            "certificate %(serial)s is given with different holders,"
+                            " dates or register numbers (features %(features)s)"
+                        )
+                        % {"serial": self._cert_serials[i], "features": features},
+                        "certificate_conflict",
+                    )
+        for i, serial in enumerate(self._cert_serials):
+            if serial in self._cert_taken:
+                yield self._rejection(
+                    self._cert_features[i],
+                    self._cert_fields[i],
+                    _("certificate %(serial)s is already in the database")
+                    % {"serial": serial},
+                    "certificate_exists",
+                )

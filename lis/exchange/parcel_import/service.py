@@ -1,8 +1,10 @@
 """`import_parcel_file`: read, check, and write a cadastral map file."""
 
 import logging
+import pickle
+import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -18,9 +20,9 @@ from lis.exchange.errors import ImportRefusedError
 from lis.exchange.parcel_import.candidates import Candidate, CandidateBuilder, Rejection
 from lis.exchange.parcel_import.checks import CrossChecks
 from lis.exchange.parcel_import.fields import resolve_field_map
-from lis.exchange.parcel_import.sources import open_file, read_batches
 from lis.exchange.parcel_import.shapes import check_shapes
-from lis.exchange.parcel_import.writer import write_candidates
+from lis.exchange.parcel_import.sources import open_file, read_batches
+from lis.exchange.parcel_import.writer import ImportWriter
 from lis.reference.models import LandUseCatalogue
 from lis.reference.selectors import LandUseCodeResolver, LandUserObjectResolver
 
@@ -110,14 +112,28 @@ def _import(
         notes=[source.crs_note] if source.crs_note else [],
     )
 
-    candidates = _read_candidates(source, fields, options, report, progress)
-    progress("check", 0, len(candidates))
-    accepted, cross_rejections = CrossChecks(candidates, fields).run()
-    report.rejections = sorted(
-        report.rejections + cross_rejections, key=lambda r: (r.feature, r.field)
-    )
-    report.accepted = len(accepted)
-    progress("check", len(candidates), len(candidates))
+    # Pass 1 checks every feature and spools the accepted ones to a file;
+    # pass 2 writes them. Memory holds one batch, not the file.
+    with tempfile.TemporaryFile(prefix="lis-import-") as spool:
+        checks = CrossChecks(None, fields)
+        candidates = _read_candidates(
+            source, fields, options, report, progress, checks, spool
+        )
+        progress("check", 0, candidates)
+        refused, cross_rejections = checks.finish()
+        report.rejections = sorted(
+            report.rejections + cross_rejections, key=lambda r: (r.feature, r.field)
+        )
+        report.accepted = candidates - len(refused)
+        progress("check", candidates, candidates)
+        if _conclude(report, options):
+            spool.seek(0)
+            _write(_unspool(spool, refused), source, report, acting_user, progress)
+    return report
+
+
+def _conclude(report: ImportReport, options: ImportOptions) -> bool:
+    """Add the report's notes; tell whether anything is to be written."""
     if any(r.code == "ambiguous_unit_code" for r in report.rejections):
         report.notes.append(
             _(
@@ -136,14 +152,23 @@ def _import(
             report.rejected_features,
             report.feature_count,
         )
-        return report
-    if not accepted:
-        return report
-    _write(accepted, source, report, acting_user, progress)
-    return report
+        return False
+    return report.accepted > 0
 
 
-def _read_candidates(source, fields, options, report, progress) -> list[Candidate]:
+def _unspool(spool, refused: set[int]) -> Iterator[list[Candidate]]:
+    while True:
+        try:
+            chunk = pickle.load(spool)
+        except EOFError:
+            return
+        yield [c for c in chunk if c.feature not in refused]
+
+
+def _read_candidates(
+    source, fields, options, report, progress, checks: CrossChecks, spool
+) -> int:
+    """Check each feature, spool the accepted ones; return how many."""
     builder = CandidateBuilder(
         fields,
         CommuneResolver(),
@@ -154,14 +179,16 @@ def _read_candidates(source, fields, options, report, progress) -> list[Candidat
     )
     srid = settings.LIS_STORAGE_SRID
     columns = sorted(set(fields.sources.values()))
-    candidates: list[Candidate] = []
+    accepted_count = 0
     read = 0
     converted: Counter = Counter()
     progress("read", 0, source.declared_count)
     for batch in read_batches(source, columns):
         shapes = check_shapes(batch.geometries, source.crs, srid, batch.geometry_errors)
         accepted, rejected = builder.build(batch, shapes)
-        candidates.extend(accepted)
+        checks.add(accepted)
+        pickle.dump(accepted, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        accepted_count += len(accepted)
         report.rejections.extend(rejected)
         converted.update(batch.converted)
         read = batch.start + len(shapes)
@@ -172,7 +199,7 @@ def _read_candidates(source, fields, options, report, progress) -> list[Candidat
         )
     report.feature_count = read
     report.notes.extend(_conversion_notes(converted))
-    return candidates
+    return accepted_count
 
 
 def _conversion_notes(converted: Counter) -> list[str]:
@@ -195,14 +222,18 @@ def _audit(report: ImportReport, acting_user) -> None:
     )
 
 
-def _write(accepted, source, report, acting_user, progress) -> None:
+def _write(chunks, source, report, acting_user, progress) -> None:
     srid = settings.LIS_STORAGE_SRID
-    survey_srid = source.crs.to_epsg() or srid
+    writer = ImportWriter(srid=srid, survey_srid=source.crs.to_epsg() or srid)
+    written = 0
     try:
         with transaction.atomic():
-            report.created = write_candidates(
-                accepted, srid=srid, survey_srid=survey_srid, progress=progress
-            )
+            progress("write", 0, report.accepted)
+            for chunk in chunks:
+                writer.write(chunk)
+                written += len(chunk)
+                progress("write", written, report.accepted)
+            report.created = writer.finish()
             _audit(report, acting_user)
     except IntegrityError as err:
         # Another import saved the same key or serial between the checks

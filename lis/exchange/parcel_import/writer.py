@@ -1,11 +1,17 @@
-"""Writing accepted candidates to the cadastre in bulk, in the caller's
-transaction."""
+"""Writing accepted candidates to the cadastre, chunk by chunk, in the
+caller's transaction.
 
+Rows go to PostgreSQL with COPY and to SQLite through the ORM's bulk insert
+(see `sinks`). Land users are matched by identity document across chunks and
+with the database; certificates by serial.
+"""
+
+from collections import Counter
 from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 
-import shapely
-from django.contrib.gis.geos import GEOSGeometry
+from django.db import connection
+from django.utils import timezone
 
 from lis.cadastre.models import (
     Certificate,
@@ -20,156 +26,9 @@ from lis.cadastre.models import (
 )
 from lis.cadastre.services.parcels import refresh_sheet_outlines
 from lis.exchange.parcel_import.candidates import Candidate, OwnerCandidate
+from lis.exchange.parcel_import.sinks import Sink, sink_for
 
-WRITE_BATCH = 2000
 Progress = Callable[[str, int, int], None]
-
-
-def write_candidates(
-    candidates: list[Candidate], *, srid: int, survey_srid: int, progress: Progress
-) -> dict[str, int]:
-    """Create sheets, parcels, purposes, land users, certificates and rights."""
-    sheets, new_sheets = _sheets(candidates, survey_srid)
-    parcels = _parcels(candidates, sheets, srid, progress)
-    holders, new_users = _holders(candidates)
-    certificates = _certificates(candidates)
-    rights = _rights(candidates, parcels, holders, certificates)
-    refresh_sheet_outlines(sorted({s.pk for s in sheets.values()}))
-    return {
-        "parcels": len(parcels),
-        "map_sheets": new_sheets,
-        "land_users": new_users,
-        "certificates": len(certificates),
-        "rights": rights,
-    }
-
-
-def _sheets(candidates: list[Candidate], survey_srid: int) -> tuple[dict, int]:
-    wanted: dict[tuple[int, int], Candidate] = {}
-    for c in candidates:
-        wanted.setdefault((c.commune.pk, c.sheet), c)
-    existing = {
-        (s.commune_id, s.number): s
-        for s in MapSheet.objects.filter(commune_id__in={k[0] for k in wanted})
-    }
-    missing = [
-        MapSheet(commune=c.commune, number=c.sheet, scale=c.scale, srid=survey_srid)
-        for key, c in wanted.items()
-        if key not in existing
-    ]
-    for sheet in MapSheet.objects.bulk_create(missing):
-        existing[(sheet.commune_id, sheet.number)] = sheet
-    return existing, len(missing)
-
-
-def _parcels(
-    candidates: list[Candidate], sheets: dict, srid: int, progress: Progress
-) -> dict[int, Parcel]:
-    created: dict[int, Parcel] = {}
-    total = len(candidates)
-    for start in range(0, total, WRITE_BATCH):
-        batch = candidates[start : start + WRITE_BATCH]
-        wkbs = shapely.to_wkb([c.geom for c in batch])
-        parcels = [
-            Parcel(
-                map_sheet=sheets[(c.commune.pk, c.sheet)],
-                parcel_number=c.parcel,
-                commune=c.current_commune,
-                geom=GEOSGeometry(memoryview(wkb), srid=srid),
-                legal_area_m2=c.legal_area,
-                computed_area_m2=c.computed_area,
-                address=c.address,
-                uid=c.uid,
-            )
-            for c, wkb in zip(batch, wkbs)
-        ]
-        Parcel.objects.bulk_create(parcels)
-        LandUsePurpose.objects.bulk_create(
-            LandUsePurpose(
-                parcel=p,
-                land_use_type=c.land_use_type,
-                area_m2=c.legal_area,
-                long_term=c.long_term,
-                term_end=c.term_end,
-            )
-            for c, p in zip(batch, parcels)
-        )
-        created.update({c.feature: p for c, p in zip(batch, parcels)})
-        progress("write", min(start + WRITE_BATCH, total), total)
-    return created
-
-
-def _owner_key(owner: OwnerCandidate) -> tuple | None:
-    if owner.document_number:
-        return (owner.document_kind, owner.document_number)
-    return None
-
-
-def _holders(candidates: list[Candidate]) -> tuple[dict, int]:
-    """Map each owner to a land user: the one holding the same document, or new."""
-    documents = {
-        _owner_key(o): o for c in candidates for o in c.owners if _owner_key(o)
-    }
-    known: dict[tuple, int] = {}
-    numbers = sorted({number for _kind, number in documents})
-    for start in range(0, len(numbers), 500):
-        rows = IdentityDocument.objects.filter(
-            number__in=numbers[start : start + 500]
-        ).values_list("kind", "number", "holder_id")
-        known.update({(kind, number): holder for kind, number, holder in rows})
-
-    new_by_key = {key: o for key, o in documents.items() if key not in known}
-    anonymous = [
-        (c.feature, i, o)
-        for c in candidates
-        for i, o in enumerate(c.owners)
-        if not _owner_key(o)
-    ]
-    owners = list(new_by_key.values()) + [o for _f, _i, o in anonymous]
-    users = LandUser.objects.bulk_create(
-        [_land_user(o) for o in owners], batch_size=WRITE_BATCH
-    )
-    keyed = list(new_by_key)
-    IdentityDocument.objects.bulk_create(
-        [
-            IdentityDocument(holder=user, kind=key[0], number=key[1])
-            for key, user in zip(keyed, users)
-        ],
-        batch_size=WRITE_BATCH,
-    )
-    holders = {("doc", *key): holder for key, holder in known.items()}
-    holders.update({("doc", *key): user.pk for key, user in zip(keyed, users)})
-    for (feature, index, _owner), user in zip(anonymous, users[len(keyed) :]):
-        holders[("anon", feature, index)] = user.pk
-    return holders, len(users)
-
-
-def _land_user(owner: OwnerCandidate) -> LandUser:
-    return LandUser(
-        kind=owner.kind,
-        full_name=owner.name,
-        name_key=owner.name_key,
-        birth_year=owner.birth_year,
-        object_type=owner.object_type,
-    )
-
-
-def _certificates(candidates: list[Candidate]) -> dict[str, Certificate]:
-    wanted = {}
-    for c in candidates:
-        if c.certificate and c.certificate.serial not in wanted:
-            cert = c.certificate
-            wanted[cert.serial] = Certificate(
-                serial_number=cert.serial,
-                serial_key=cert.serial_key,
-                register_number=cert.register_number,
-                issue_date=cert.issue_date,
-                status=CertificateStatus.VALID,
-            )
-    created = Certificate.objects.bulk_create(
-        list(wanted.values()), batch_size=WRITE_BATCH
-    )
-    return {cert.serial_number: cert for cert in created}
 
 
 def _shares(count: int) -> list[Decimal]:
@@ -178,27 +37,234 @@ def _shares(count: int) -> list[Decimal]:
     return [share] * (count - 1) + [Decimal(1) - share * (count - 1)]
 
 
-def _rights(
-    candidates: list[Candidate], parcels: dict, holders: dict, certificates: dict
-) -> int:
-    rights = []
-    for c in candidates:
-        if not c.owners:
-            continue
-        cert = certificates.get(c.certificate.serial) if c.certificate else None
-        for index, (owner, share) in enumerate(zip(c.owners, _shares(len(c.owners)))):
-            key = _owner_key(owner)
-            holder = (
-                holders[("doc", *key)] if key else holders[("anon", c.feature, index)]
+def _document(owner: OwnerCandidate) -> tuple[str, str] | None:
+    if owner.document_number:
+        return (owner.document_kind, owner.document_number)
+    return None
+
+
+class ImportWriter:
+    """Creates sheets, parcels, purposes, land users, certificates and rights."""
+
+    def __init__(
+        self, *, srid: int, survey_srid: int, sink: Sink | None = None
+    ) -> None:
+        self.srid = srid
+        self.survey_srid = survey_srid
+        self.sink = sink or sink_for(connection)
+        self.now = timezone.now()
+        self.sheets: dict[tuple[int, int], int] = {}
+        self.holders: dict[tuple[str, str], int] = {}
+        self.certificates: dict[str, int] = {}
+        self.counts: Counter = Counter()
+
+    def write(self, candidates: list[Candidate]) -> None:
+        """Write one chunk of candidates."""
+        if not candidates:
+            return
+        self._ensure_sheets(candidates)
+        parcel_ids = self._parcels(candidates)
+        self._purposes(candidates, parcel_ids)
+        self._ensure_holders(candidates)
+        self._ensure_certificates(candidates)
+        self._rights(candidates, parcel_ids)
+
+    def finish(self) -> dict[str, int]:
+        """Outline the sheets written to; return the counts of created rows."""
+        refresh_sheet_outlines(sorted(set(self.sheets.values())))
+        return {
+            "parcels": self.counts["parcels"],
+            "map_sheets": self.counts["map_sheets"],
+            "land_users": self.counts["land_users"],
+            "certificates": self.counts["certificates"],
+            "rights": self.counts["rights"],
+        }
+
+    def _ensure_sheets(self, candidates: list[Candidate]) -> None:
+        wanted = {}
+        for c in candidates:
+            if (c.commune.pk, c.sheet) not in self.sheets:
+                wanted.setdefault((c.commune.pk, c.sheet), c.scale)
+        if not wanted:
+            return
+        existing = MapSheet.objects.filter(
+            commune_id__in={commune for commune, _sheet in wanted}
+        ).values_list("commune_id", "number", "pk")
+        for commune, number, pk in existing:
+            self.sheets[(commune, number)] = pk
+        missing = [(k, scale) for k, scale in wanted.items() if k not in self.sheets]
+        ids = self.sink.insert(
+            MapSheet,
+            ["commune_id", "number", "scale", "srid"],
+            [
+                (commune, number, scale, self.survey_srid)
+                for (commune, number), scale in missing
+            ],
+        )
+        for ((commune, number), _scale), pk in zip(missing, ids, strict=True):
+            self.sheets[(commune, number)] = pk
+        self.counts["map_sheets"] += len(missing)
+
+    def _parcels(self, candidates: list[Candidate]) -> list[int]:
+        rows = [
+            (
+                self.sheets[(c.commune.pk, c.sheet)],
+                c.parcel,
+                c.current_commune.pk,
+                c.geom,
+                c.legal_area,
+                c.computed_area,
+                c.address,
+                c.uid,
+                self.now,
+                self.now,
             )
-            rights.append(
-                Right(
-                    kind=RightKind.LAND_USE,
-                    parcel=parcels[c.feature],
-                    holder_id=holder,
-                    share=share,
-                    certificate=cert,
+            for c in candidates
+        ]
+        ids = self.sink.insert(
+            Parcel,
+            [
+                "map_sheet_id",
+                "parcel_number",
+                "commune_id",
+                "geom",
+                "legal_area_m2",
+                "computed_area_m2",
+                "address",
+                "uid",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+            geometry_srid=self.srid,
+        )
+        self.counts["parcels"] += len(ids)
+        return ids
+
+    def _purposes(self, candidates: list[Candidate], parcel_ids: list[int]) -> None:
+        self.sink.insert(
+            LandUsePurpose,
+            ["parcel_id", "land_use_type_id", "area_m2", "long_term", "term_end"],
+            [
+                (pk, c.land_use_type.pk, c.legal_area, c.long_term, c.term_end)
+                for c, pk in zip(candidates, parcel_ids, strict=True)
+            ],
+        )
+
+    def _ensure_holders(self, candidates: list[Candidate]) -> None:
+        documents = {
+            doc: owner
+            for c in candidates
+            for owner in c.owners
+            if (doc := _document(owner)) and doc not in self.holders
+        }
+        numbers = sorted({number for _kind, number in documents})
+        for start in range(0, len(numbers), 500):
+            rows = IdentityDocument.objects.filter(
+                number__in=numbers[start : start + 500]
+            ).values_list("kind", "number", "holder_id")
+            self.holders.update(
+                {(kind, number): holder for kind, number, holder in rows}
+            )
+        new = [
+            (doc, owner) for doc, owner in documents.items() if doc not in self.holders
+        ]
+        ids = self._create_users([owner for _doc, owner in new])
+        self.sink.insert(
+            IdentityDocument,
+            ["holder_id", "kind", "number", "issuer"],
+            [
+                (pk, doc[0], doc[1], "")
+                for (doc, _owner), pk in zip(new, ids, strict=True)
+            ],
+        )
+        for (doc, _owner), pk in zip(new, ids, strict=True):
+            self.holders[doc] = pk
+
+    def _create_users(self, owners: list[OwnerCandidate]) -> list[int]:
+        ids = self.sink.insert(
+            LandUser,
+            [
+                "kind",
+                "full_name",
+                "name_key",
+                "birth_year",
+                "address",
+                "object_type_id",
+            ],
+            [
+                (
+                    o.kind,
+                    o.name,
+                    o.name_key,
+                    o.birth_year,
+                    "",
+                    o.object_type.pk if o.object_type else None,
                 )
-            )
-    Right.objects.bulk_create(rights, batch_size=WRITE_BATCH)
-    return len(rights)
+                for o in owners
+            ],
+        )
+        self.counts["land_users"] += len(ids)
+        return ids
+
+    def _ensure_certificates(self, candidates: list[Candidate]) -> None:
+        new = {}
+        for c in candidates:
+            cert = c.certificate
+            if cert and cert.serial not in self.certificates and cert.serial not in new:
+                new[cert.serial] = cert
+        ids = self.sink.insert(
+            Certificate,
+            [
+                "serial_number",
+                "serial_key",
+                "register_number",
+                "issue_date",
+                "issuer",
+                "status",
+            ],
+            [
+                (
+                    c.serial,
+                    c.serial_key,
+                    c.register_number,
+                    c.issue_date,
+                    "",
+                    CertificateStatus.VALID,
+                )
+                for c in new.values()
+            ],
+        )
+        self.certificates.update(zip(new, ids, strict=True))
+        self.counts["certificates"] += len(ids)
+
+    def _rights(self, candidates: list[Candidate], parcel_ids: list[int]) -> None:
+        anonymous = [o for c in candidates for o in c.owners if not _document(o)]
+        anonymous_ids = iter(self._create_users(anonymous))
+        rows = []
+        for c, parcel_id in zip(candidates, parcel_ids, strict=True):
+            if not c.owners:
+                continue
+            cert = self.certificates[c.certificate.serial] if c.certificate else None
+            for owner, share in zip(c.owners, _shares(len(c.owners)), strict=True):
+                doc = _document(owner)
+                holder = self.holders[doc] if doc else next(anonymous_ids)
+                rows.append((RightKind.LAND_USE, parcel_id, holder, share, "", cert))
+        self.sink.insert(
+            Right,
+            ["kind", "parcel_id", "holder_id", "share", "origin", "certificate_id"],
+            rows,
+        )
+        self.counts["rights"] += len(rows)
+
+
+def write_candidates(
+    candidates: list[Candidate], *, srid: int, survey_srid: int, progress: Progress
+) -> dict[str, int]:
+    """Write a list held in memory (see `ImportWriter` for streams)."""
+    writer = ImportWriter(srid=srid, survey_srid=survey_srid)
+    step = 2000
+    for start in range(0, len(candidates), step):
+        writer.write(candidates[start : start + step])
+        progress("write", min(start + step, len(candidates)), len(candidates))
+    return writer.finish()
