@@ -42,6 +42,14 @@ def _read_problem(geom: shapely.Geometry | None, read_error: str | None) -> str 
     return geometry.geometry_problem(geom)
 
 
+def _plainly_fine(geoms: np.ndarray) -> np.ndarray:
+    """Valid polygons with an area, found at once; the rest one by one."""
+    present = ~shapely.is_missing(geoms)
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6))
+    with np.errstate(invalid="ignore"):
+        return present & polygonal & shapely.is_valid(geoms) & (shapely.area(geoms) > 0)
+
+
 def check_shapes(
     geoms: np.ndarray, source: CRS, srid: int, read_errors: dict[int, str]
 ) -> list[Shape]:
@@ -50,14 +58,22 @@ def check_shapes(
     Validity is judged in the file's own coordinates, so that the reported
     location of a self-intersection can be found in the file.
     """
-    problems = [_read_problem(g, read_errors.get(i)) for i, g in enumerate(geoms)]
+    fine = _plainly_fine(geoms)
+    problems = [
+        None if fine[i] else _read_problem(g, read_errors.get(i))
+        for i, g in enumerate(geoms)
+    ]
     good = np.array([p is None for p in problems], dtype=bool)
     moved = np.full(len(geoms), None, dtype=object)
     if good.any():
         flat = shapely.force_2d(geoms[good])
         moved[good] = _transform(flat, source, srid)
     lon_lat = _representative_lon_lat(moved, good, srid)
-    return [_finish(problems[i], moved[i], lon_lat.get(i)) for i in range(len(geoms))]
+    moved_fine = _plainly_fine(moved)
+    return [
+        _finish(problems[i], moved[i], lon_lat.get(i), moved_fine[i])
+        for i in range(len(geoms))
+    ]
 
 
 def _representative_lon_lat(
@@ -73,7 +89,10 @@ def _representative_lon_lat(
 
 
 def _finish(
-    problem: str | None, geom: shapely.Geometry | None, lon_lat: tuple | None
+    problem: str | None,
+    geom: shapely.Geometry | None,
+    lon_lat: tuple | None,
+    fine: bool,
 ) -> Shape:
     if problem:
         return Shape(None, None, None, problem)
@@ -92,7 +111,7 @@ def _finish(
             )
             % {"lat": lat, "lon": lon},
         )
-    problem = geometry.geometry_problem(geom)
+    problem = None if fine else geometry.geometry_problem(geom)
     if problem:
         return Shape(
             None,

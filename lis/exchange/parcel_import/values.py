@@ -8,7 +8,6 @@ with a reason the import report shows next to the field.
 
 import math
 import re
-import unicodedata
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -25,6 +24,10 @@ MAX_SCALE = 100_000
 FIRST_BIRTH_YEAR = 1880
 FIRST_TERM_YEAR = 1945
 LAST_TERM_YEAR = 2200
+
+
+# Unicode's control characters (category Cc).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
 class CellError(ValueError):
@@ -51,7 +54,7 @@ def text(value: object, max_length: int | None = None) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     result = to_nfc(str(value))
-    if any(unicodedata.category(ch) == "Cc" for ch in result):
+    if _CONTROL.search(result):
         raise CellError(_("the text holds control characters"))
     if max_length is not None and len(result) > max_length:
         raise CellError(
