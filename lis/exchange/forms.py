@@ -11,6 +11,13 @@ from lis.exchange.parcel_import.service import ImportMode, ImportOptions
 from lis.reference.models import LandUseCatalogue
 
 ACCEPTED_SUFFIXES = (".gpkg", ".geojson", ".json", ".zip")
+TEXT_ENCODINGS = [
+    ("auto", _("automatic")),
+    ("utf-8", "Unicode (UTF-8)"),
+    ("cp1258", "Windows-1258"),
+    ("tcvn3", "TCVN3 (ABC)"),
+    ("vni", "VNI Windows"),
+]
 
 
 class ParcelImportForm(forms.Form):
@@ -44,6 +51,16 @@ class ParcelImportForm(forms.Form):
         ),
     )
     layer = forms.CharField(label=_("Layer"), required=False, max_length=200)
+    encoding = forms.ChoiceField(
+        label=_("Text encoding"),
+        choices=TEXT_ENCODINGS,
+        initial="auto",
+        required=False,
+        help_text=_(
+            "Automatic reads Unicode and recognises TCVN3 (ABC) and VNI text."
+            " Name the encoding if names in the report look garbled."
+        ),
+    )
     fields = forms.CharField(
         label=_("Field names"),
         required=False,
@@ -85,4 +102,6 @@ class ParcelImportForm(forms.Form):
             land_use_catalogue=data["land_use_catalogue"],
             mode=data["mode"],
             field_overrides=data["fields"],
+            # "auto" is the readers' default: other readers need not know it.
+            encoding=None if data["encoding"] in ("", "auto") else data["encoding"],
         )

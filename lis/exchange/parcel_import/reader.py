@@ -7,6 +7,12 @@ the file holds them: no type guessing (GeoJSON dates), no recoding (GDAL
 drops characters of code page 1258, OSGeo/gdal#2045: text is decoded here),
 and every feature even when a GeoPackage miscounts them.
 
+Text columns may hold legacy Vietnamese text: TCVN3 or VNI bytes in a .dbf,
+or the same read as Windows-1252 into a UTF-8 file ("NguyÔn V¨n An"). Unless
+the user names a Python codec, each text column is examined on its first
+values and converted to Unicode when it reads as TCVN3 or VNI
+(`lis.core.legacy_text`); the batch counts what was converted.
+
 Wheels that bundle their own GDAL and PROJ are not used: two copies of
 those libraries in one process crash it, and DESIGN.md takes GDAL, GEOS
 and PROJ from Debian.
@@ -19,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from ctypes import c_char_p, c_int, c_void_p
 from dataclasses import dataclass, field
@@ -34,6 +41,15 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError
 from shapely.errors import GEOSException
 
+from lis.core.legacy_text import (
+    ENCODING_NAMES,
+    LEGACY_ENCODINGS,
+    LegacyColumn,
+    could_be_legacy,
+    decode_windows_1258,
+    detect_legacy_encoding,
+    legacy_to_unicode,
+)
 from lis.exchange.errors import ImportRefusedError, MissingCRSError
 
 BATCH_SIZE = 20_000
@@ -46,6 +62,11 @@ POLYGONAL_TYPES = {0, 3, 6, 10, 12}
 NUMBER_TYPES = {0, 2, 12}
 DATE_TYPES = {9, 10, 11}
 BOOLEAN_SUBTYPE = 1
+# --encoding values besides Python's codecs: detect legacy text (the
+# default), or read every text column as TCVN3 or VNI.
+AUTO = "auto"
+# Distinct non-ASCII values of a column that its legacy detection reads.
+DETECTION_SAMPLE = 5_000
 
 csv.field_size_limit(sys.maxsize)
 
@@ -72,6 +93,10 @@ class SourceInfo:
     crs: CRS
     crs_note: str | None
     encoding: str
+    # AUTO, "tcvn3" or "vni" (see `lis.core.legacy_text`); None when the
+    # user named a codec: text is then only decoded with it. Keyword-only,
+    # so that readers' subclasses may add fields without defaults.
+    legacy_text: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -204,7 +229,10 @@ def _codec(name: str) -> str:
         return codecs.lookup(name).name
     except LookupError as err:
         raise ImportRefusedError(
-            _("%(name)s is not a text encoding Python knows (e.g. utf-8, cp1258).")
+            _(
+                "%(name)s is not a text encoding the import knows (e.g. auto,"
+                " utf-8, cp1258, tcvn3, vni)."
+            )
             % {"name": name}
         ) from err
 
@@ -227,22 +255,39 @@ def _shapefile_encoding(path: Path) -> str:
     return _codec(declared.replace("ANSI ", "cp").replace("ansi ", "cp"))
 
 
-def _text_encoding(path: Path, driver: str, named: str | None) -> str:
-    if driver in UTF8_DRIVERS:
-        if named and _codec(named) != "utf-8":
-            raise ImportRefusedError(
-                _(
-                    "A %(format)s file is always UTF-8; an encoding can be named for"
-                    " Shapefiles only."
-                )
-                % {"format": driver}
-            )
-        return "utf-8"
-    if named:
-        return _codec(named)
+def _file_encoding(path: Path, driver: str) -> str:
     if driver == SHAPEFILE:
         return _shapefile_encoding(path)
     return "utf-8"
+
+
+def _text_encoding(
+    path: Path, driver: str, named: str | None
+) -> tuple[str, str | None]:
+    """The codec of the file's text, and how legacy text is handled in it.
+
+    Unnamed or "auto": the file's own codec, legacy text detected.
+    "tcvn3", "vni": every text column converted; the bytes are read one
+    character each, whatever a .cpg says, unless the file is UTF-8 (legacy
+    text then arrives as "NguyÔn V¨n An").
+    A Python codec: that codec, nothing converted.
+    """
+    mode = (named or AUTO).strip().lower()
+    if mode == AUTO:
+        return _file_encoding(path, driver), mode
+    if mode in LEGACY_ENCODINGS:
+        codec = _file_encoding(path, driver)
+        return (codec if codec == "utf-8" else "latin-1"), mode
+    codec = _codec(mode)
+    if driver in UTF8_DRIVERS and codec != "utf-8":
+        raise ImportRefusedError(
+            _(
+                "A %(format)s file is always UTF-8; an encoding can be named for"
+                " Shapefiles only."
+            )
+            % {"format": driver}
+        )
+    return codec, None
 
 
 def _check_shapefile_parts(path: Path) -> None:
@@ -264,7 +309,7 @@ def open_source(
     source = _open(path)
     chosen = _choose_layer(source, layer)
     driver = source.driver.name
-    text_encoding = _text_encoding(path, driver, encoding)
+    text_encoding, legacy_text = _text_encoding(path, driver, encoding)
     declared = _declared_crs(chosen)
     if declared is None and named_srid is None and _sidecar(path, ".prj"):
         raise ImportRefusedError(
@@ -286,6 +331,7 @@ def open_source(
         crs=crs,
         crs_note=note,
         encoding=text_encoding,
+        legacy_text=legacy_text,
     )
 
 
@@ -316,18 +362,107 @@ def _ogr2ogr_command(source: SourceInfo) -> list[str]:
     return command
 
 
+def _decode(raw: str, encoding: str) -> str:
+    """A cell's bytes (one latin-1 character each) in the file's encoding."""
+    if encoding == "cp1258":
+        return decode_windows_1258(raw.encode("latin-1"))
+    return raw.encode("latin-1").decode(encoding)
+
+
 def _cell(raw: str, kind: str, encoding: str) -> object:
     if raw == "":
         return None
     if kind == "boolean":
         return raw == "1"
     try:
-        return raw.encode("latin-1").decode(encoding)
+        return _decode(raw, encoding)
     except UnicodeDecodeError:
         return Undecodable(encoding)
 
 
-def _batch(start: int, rows: list[list[str]], source: SourceInfo, columns) -> Batch:
+class _Bytes(str):
+    """A cell that is not text in the file's encoding, as latin-1 characters."""
+
+
+class TextColumn:
+    """Reads one text column batch after batch, converting legacy text.
+
+    In AUTO mode the column is examined on its first batch with non-ASCII
+    values (`detect_legacy_encoding`); if it reads as TCVN3 or VNI, its
+    values are converted one by one (`LegacyColumn`), and its cells that are
+    not text in the file's encoding are read as that encoding's bytes.
+    Named "tcvn3" or "vni", every value that can be 8-bit text is converted
+    (one with a letter such as ư or ạ is Unicode already).
+    """
+
+    def __init__(self, name: str, encoding: str, legacy_text: str | None) -> None:
+        self.name = name
+        self.encoding = encoding
+        self.legacy = legacy_text if legacy_text in LEGACY_ENCODINGS else None
+        self.decided = legacy_text != AUTO
+        self.column: LegacyColumn | None = None
+        self.ascii_safe = "a0".encode(encoding, errors="replace") == b"a0"
+
+    def read(self, raws: list[str], converted: Counter) -> list[object]:
+        cells = [self._decode(raw) for raw in raws]
+        if self.encoding == "cp1258":
+            count = sum(1 for c in cells if type(c) is str and not c.isascii())
+            if count:
+                converted[(self.name, ENCODING_NAMES["cp1258"])] += count
+        if not self.decided:
+            self._detect(cells)
+        if self.legacy is None:
+            return [
+                Undecodable(self.encoding) if type(c) is _Bytes else c for c in cells
+            ]
+        return self._convert(cells, converted)
+
+    def _decode(self, raw: str) -> str | _Bytes | None:
+        if raw == "":
+            return None
+        if self.ascii_safe and raw.isascii():
+            return raw
+        try:
+            return _decode(raw, self.encoding)
+        except UnicodeDecodeError:
+            return _Bytes(raw)
+
+    def _detect(self, cells: list) -> None:
+        samples = list(
+            dict.fromkeys(c for c in cells if c is not None and not c.isascii())
+        )[:DETECTION_SAMPLE]
+        if not samples:
+            return
+        self.decided = True
+        self.legacy = detect_legacy_encoding(samples)
+        if self.legacy is not None:
+            self.column = LegacyColumn(self.legacy, samples)
+
+    def _convert(self, cells: list, converted: Counter) -> list[object]:
+        values: list[object] = []
+        changed = 0
+        for cell in cells:
+            if cell is None or cell.isascii():
+                values.append(cell)
+                continue
+            if type(cell) is _Bytes:
+                value = legacy_to_unicode(str(cell), self.legacy)
+            elif self.column is not None:
+                value = self.column.convert(cell)
+            elif could_be_legacy(cell):
+                value = legacy_to_unicode(cell, self.legacy)
+            else:
+                value = cell
+            changed += value != cell
+            values.append(value)
+        if changed:
+            converted[(self.name, ENCODING_NAMES[self.legacy])] += changed
+        return values
+
+
+def _batch(
+    start: int, rows: list[list[str]], source: SourceInfo, columns: list[str], texts
+) -> Batch:
     wkts = np.array([row[0] or None for row in rows], dtype=object)
     geometries = shapely.from_wkt(wkts, on_invalid="ignore")
     errors = {}
@@ -336,21 +471,32 @@ def _batch(start: int, rows: list[list[str]], source: SourceInfo, columns) -> Ba
             shapely.from_wkt(wkts[index])
         except GEOSException as err:
             errors[int(index)] = str(err)
-    positions = {name: source.fields.index(name) + 1 for name in columns}
-    values = {
-        name: np.array(
-            [
-                _cell(row[position] if position < len(row) else "",
-                      source.field_kinds[name], source.encoding)
-                for row in rows
-            ],
-            dtype=object,
-        )
-        for name, position in positions.items()
-    }  # fmt: skip
+    converted: Counter = Counter()
+    values = {}
+    for name in columns:
+        position = source.fields.index(name) + 1
+        raws = [row[position] if position < len(row) else "" for row in rows]
+        if name in texts:
+            cells = texts[name].read(raws, converted)
+        else:
+            kind = source.field_kinds[name]
+            cells = [_cell(raw, kind, source.encoding) for raw in raws]
+        values[name] = np.array(cells, dtype=object)
     return Batch(
-        start=start, geometries=geometries, columns=values, geometry_errors=errors
+        start=start,
+        geometries=geometries,
+        columns=values,
+        geometry_errors=errors,
+        converted=dict(converted),
     )
+
+
+def _text_columns(source: SourceInfo, columns: list[str]) -> dict[str, TextColumn]:
+    return {
+        name: TextColumn(name, source.encoding, source.legacy_text)
+        for name in columns
+        if source.field_kinds[name] == "text"
+    }
 
 
 def read_batches(source: SourceInfo, columns: list[str]) -> Iterator[Batch]:
@@ -365,11 +511,12 @@ def read_batches(source: SourceInfo, columns: list[str]) -> Iterator[Batch]:
         rows = csv.reader(stream)
         next(rows, None)
         start = 0
+        texts = _text_columns(source, columns)
         while True:
             chunk = [row for _, row in zip(range(BATCH_SIZE), rows)]
             if not chunk:
                 break
-            yield _batch(start, chunk, source, columns)
+            yield _batch(start, chunk, source, columns, texts)
             start += len(chunk)
     finally:
         process.stdout.close()
