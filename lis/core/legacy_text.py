@@ -26,6 +26,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
@@ -116,27 +117,57 @@ def _views(byte: int) -> set[str]:
 
 
 _EIGHT_BIT = frozenset(ch for byte in range(256) for ch in _views(byte))
+# A run of letters, once converted.
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class _Tcvn3Table:
+    letters: dict[str, str]  # character → letter (or VN1 combining mark)
+    translation: dict[int, str]  # the same, for str.translate
+    lower: frozenset[str]  # characters of lower-case letters
+    lower_only: frozenset[str]  # of those, the toned ones (no VN3 capital)
+    known_case: dict[int, str]  # translation that blanks `lower` out
 
 
 @cache
-def _tables() -> tuple[dict[str, str], dict[str, str]]:
-    """The TCVN3 and VNI decoding maps: legacy character(s) → Unicode letter."""
-    tcvn3: dict[str, str] = {}
-    vni: dict[str, str] = {}
-    with TABLE_PATH.open(encoding="utf-8", newline="") as source:
-        for row in csv.DictReader(source):
-            letter = row["letter"]
-            for view in _views(int(row["tcvn3"], 16)):
-                tcvn3[view] = letter
-            vni[bytes.fromhex(row["vni"]).decode("cp1252")] = letter
+def _tcvn3_table() -> _Tcvn3Table:
+    letters: dict[str, str] = {}
+    for row in _rows():
+        for view in _views(int(row["tcvn3"], 16)):
+            letters[view] = row["letter"]
     for byte, mark in _TCVN3_MARKS.items():
-        tcvn3[chr(byte)] = mark
-    return tcvn3, vni
+        letters[chr(byte)] = mark
+    lower = frozenset(ch for ch, letter in letters.items() if letter.islower())
+    # ă â ê ô ơ ư đ have capitals of their own (Ă Â Ê Ô Ơ Ư Đ): lower case
+    # is meant, unless the whole value is in capitals.
+    lower_only = frozenset(ch for ch in lower if letters[ch] not in "ăâêôơưđ")
+    translation = {ord(ch): letter for ch, letter in letters.items()}
+    return _Tcvn3Table(
+        letters=letters,
+        translation=translation,
+        lower=lower,
+        lower_only=lower_only,
+        known_case=translation | {ord(ch): "\0" for ch in lower},
+    )
+
+
+@cache
+def _vni_table() -> dict[str, str]:
+    """VNI character or pair of characters → letter."""
+    return {
+        bytes.fromhex(row["vni"]).decode("cp1252"): row["letter"] for row in _rows()
+    }
+
+
+def _rows() -> list[dict[str, str]]:
+    with TABLE_PATH.open(encoding="utf-8", newline="") as source:
+        return list(csv.DictReader(source))
 
 
 def could_be_legacy(text: str) -> bool:
     """Whether every character of `text` can come from an 8-bit byte."""
-    return all(ch in _EIGHT_BIT for ch in text)
+    return _EIGHT_BIT.issuperset(text)
 
 
 def tcvn3_to_unicode(text: str) -> str:
@@ -148,76 +179,63 @@ def tcvn3_to_unicode(text: str) -> str:
     `_restore_case`). Ă Â Ê Ô Ơ Ư Đ have codes of their own, as do the
     upper-case toned letters of the standard's full table (VN1).
     """
-    table = _tables()[0]
-    chars = [table.get(ch, ch) for ch in text]
-    case = [_case_kind(table.get(ch)) for ch in text]
-    _restore_case(chars, case)
-    return unicodedata.normalize("NFC", "".join(chars))
+    table = _tcvn3_table()
+    converted = text.translate(table.translation)
+    if not table.lower.isdisjoint(text):
+        converted = _restore_case(text, converted, table)
+    return unicodedata.normalize("NFC", converted)
 
 
-# How sure the case of a converted TCVN3 letter is.
-_KNOWN, _LOWER_ONLY, _LOWER = 0, 1, 2
+def _restore_case(text: str, converted: str, table: _Tcvn3Table) -> str:
+    """Give the converted lower-case letters the case of their context.
 
-
-def _case_kind(letter: str | None) -> int:
-    if letter is None or not letter.islower():
-        return _KNOWN
-    # ă â ê ô ơ ư đ have capitals of their own (Ă Â Ê Ô Ơ Ư Đ): lower case
-    # is meant, unless the whole value is in capitals.
-    return _LOWER if letter in "ăâêôơưđ" else _LOWER_ONLY
-
-
-def _restore_case(chars: list[str], case: list[int]) -> None:
-    """Give the converted letters the case of their context, in place.
-
-    In a value written in capitals ("NGUYÔN V¨N AN") lower-case letters
-    become capitals. In a value whose words all start with a capital
-    ("Ph¹m ¸nh"), a toned letter that starts a word becomes one ("Phạm
-    Ánh"); so does one that starts a value with a capital elsewhere ("Êp 3,
-    x· T©n Thµnh": "Ấp 3, xã Tân Thành"). Otherwise they stay lower case,
-    as an ABC font showed them.
+    In a value written in capitals ("NGUYÔN V¨N AN") they become capitals.
+    In a value whose words all start with a capital ("Ph¹m ¸nh"), a toned
+    letter that starts a word becomes one ("Phạm Ánh"); so does one that
+    starts a value with a capital elsewhere ("Êp 3, x· T©n Thµnh": "Ấp 3,
+    xã Tân Thành"). Otherwise they stay lower case, as an ABC font showed
+    them. `converted` is `text` translated character for character.
     """
-    words = [m.span() for m in re.finditer(r"\w+", "".join(chars))]
-    known = [
-        "".join(c for c, k in zip(chars[a:b], case[a:b]) if k == _KNOWN and c.isalpha())
-        for a, b in words
-    ]
+    # The letters whose case the bytes tell, lower-case ones blanked out.
+    masked = text.translate(table.known_case)
+    words = [m.span() for m in _LETTERS.finditer(converted)]
+    known = [masked[a:b].replace("\0", "") for a, b in words]
     long_words = [letters for letters in known if len(letters) >= 2]
     capitals = bool(long_words) and all(letters.isupper() for letters in long_words)
-    initials = [chars[a] for a, _ in words if case[a] == _KNOWN and chars[a].isalpha()]
-    title = bool(initials) and all(c.isupper() for c in initials)
+    initials = "".join(masked[a] for a, _ in words).replace("\0", "")
+    title = initials.isupper()
+    chars = list(converted)
     for index, ((start, end), letters) in enumerate(zip(words, known)):
         if capitals and letters.upper() == letters:
-            for i in range(start, end):
-                chars[i] = chars[i].upper()
-        elif case[start] == _LOWER_ONLY and (title or index == 0 and any(
-            c.isupper() for c in initials
-        )):
-            chars[start] = chars[start].upper()
+            chars[start:end] = converted[start:end].upper()
+        elif text[start] in table.lower_only and (
+            title or index == 0 and initials.lower() != initials
+        ):
+            chars[start] = converted[start].upper()
+    return "".join(chars)
 
 
 def vni_to_unicode(text: str) -> str:
     """Convert VNI-Windows text (a base letter and mark bytes) to NFC Unicode."""
-    return _vni(text)[0]
+    table, pattern = _vni_table(), _vni_pattern()
+    converted = pattern.sub(lambda match: table[match.group()], text)
+    return unicodedata.normalize("NFC", converted)
 
 
 def _vni(text: str) -> tuple[str, int]:
     """The converted text, and how many non-ASCII characters no VNI letter
     accounts for (a mark with no letter before it: "Lê", "Lý")."""
-    table = _tables()[1]
-    out = []
-    stray = 0
-    i = 0
-    while i < len(text):
-        pair = text[i : i + 2]
-        if len(pair) == 2 and pair in table:
-            out.append(table[pair])
-            i += 2
-            continue
-        out.append(table.get(text[i], text[i]))
-        stray += text[i] not in table and not text[i].isascii()
-        i += 1
-    return unicodedata.normalize("NFC", "".join(out)), stray
+    table, pattern = _vni_table(), _vni_pattern()
+    converted = pattern.sub(lambda match: table[match.group()], text)
+    stray = sum(1 for ch in pattern.sub("", text) if not ch.isascii())
+    return unicodedata.normalize("NFC", converted), stray
+
+
+@cache
+def _vni_pattern() -> re.Pattern:
+    # Pairs before single characters: "ôù" is ớ, "ô" alone ơ.
+    sequences = sorted(_vni_table(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, sequences)))
 
 
 _CONVERTERS = {TCVN3: tcvn3_to_unicode, VNI: vni_to_unicode}
@@ -229,7 +247,7 @@ def _reading(word: str, encoding: str) -> str | None:
     if encoding == VNI:
         converted, stray = _vni(word)
         return None if stray else converted
-    table = _tables()[0]
+    table = _tcvn3_table().letters
     if any(not ch.isascii() and ch not in table for ch in word):
         return None
     return tcvn3_to_unicode(word)
