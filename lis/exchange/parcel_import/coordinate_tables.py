@@ -208,7 +208,7 @@ def _xlsx_rows(path: Path, sheet: str) -> Iterator[Row]:
         workbook.close()
 
 
-def _text_mode(named: str | None, is_xlsx: bool) -> tuple[str, str | None]:
+def text_mode(named: str | None, is_xlsx: bool) -> tuple[str, str | None]:
     """The codec of a CSV file's bytes and how legacy text is handled.
 
     As for map files (`reader`): unnamed or "auto", legacy TCVN3/VNI text is
@@ -554,7 +554,7 @@ def open_source(
 ) -> TableSource:
     """Find the table's header, count its parcels and settle its CRS."""
     is_xlsx = path.suffix.lower() == ".xlsx"
-    text_encoding, legacy_text = _text_mode(encoding, is_xlsx)
+    text_encoding, legacy_text = text_mode(encoding, is_xlsx)
     sheet = _choose_sheet(path, layer)
     layout = _read_layout(spreadsheet_rows(path, sheet, text_encoding), path.name)
     count, crs_cells = _survey(
@@ -864,7 +864,7 @@ def read_batches(source: TableSource, columns: list[str]) -> Iterator[Batch]:
         yield _batch(start, chunk, source, columns, texts)
 
 
-def _legacy_converted(
+def legacy_converted(
     cells: list[object], column: TextColumn, converted: Counter
 ) -> list[object]:
     """Text cells through the column's legacy-text conversion (`reader`).
@@ -898,7 +898,7 @@ def _batch(
             values[name].append(value)
     converted: Counter = Counter()
     for name, column in texts.items():
-        values[name] = _legacy_converted(values[name], column, converted)
+        values[name] = legacy_converted(values[name], column, converted)
     return Batch(
         start=start,
         geometries=geometries,
