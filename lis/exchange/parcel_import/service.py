@@ -17,12 +17,12 @@ from lis.admin_units.selectors import CommuneResolver
 from lis.core import audit
 from lis.exchange.archives import dataset_path
 from lis.exchange.errors import ImportRefusedError
-from lis.exchange.parcel_import.candidates import Candidate, CandidateBuilder, Rejection
+from lis.exchange.parcel_import.candidates import CandidateBuilder, Rejection
 from lis.exchange.parcel_import.checks import CrossChecks
 from lis.exchange.parcel_import.fields import resolve_field_map
 from lis.exchange.parcel_import.shapes import check_shapes
 from lis.exchange.parcel_import.sources import open_file, read_batches
-from lis.exchange.parcel_import.writer import ImportWriter
+from lis.exchange.parcel_import.writer import ImportWriter, ParcelRow, rows_of
 from lis.reference.models import LandUseCatalogue
 from lis.reference.selectors import LandUseCodeResolver, LandUserObjectResolver
 
@@ -156,13 +156,13 @@ def _conclude(report: ImportReport, options: ImportOptions) -> bool:
     return report.accepted > 0
 
 
-def _unspool(spool, refused: set[int]) -> Iterator[list[Candidate]]:
+def _unspool(spool, refused: set[int]) -> Iterator[list[ParcelRow]]:
     while True:
         try:
             chunk = pickle.load(spool)
         except EOFError:
             return
-        yield [c for c in chunk if c.feature not in refused]
+        yield [ParcelRow.from_plain(v) for v in chunk if v[0] not in refused]
 
 
 def _read_candidates(
@@ -187,7 +187,8 @@ def _read_candidates(
         shapes = check_shapes(batch.geometries, source.crs, srid, batch.geometry_errors)
         accepted, rejected = builder.build(batch, shapes)
         checks.add(accepted)
-        pickle.dump(accepted, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        rows = [row.plain() for row in rows_of(accepted, srid)]
+        pickle.dump(rows, spool, protocol=pickle.HIGHEST_PROTOCOL)
         accepted_count += len(accepted)
         report.rejections.extend(rejected)
         converted.update(batch.converted)
@@ -224,7 +225,7 @@ def _audit(report: ImportReport, acting_user) -> None:
 
 def _write(chunks, source, report, acting_user, progress) -> None:
     srid = settings.LIS_STORAGE_SRID
-    writer = ImportWriter(srid=srid, survey_srid=source.crs.to_epsg() or srid)
+    writer = ImportWriter(survey_srid=source.crs.to_epsg() or srid)
     written = 0
     try:
         with transaction.atomic():

@@ -9,7 +9,6 @@ transaction and meet the database's constraints.
 
 from collections.abc import Sequence
 
-import shapely
 from django.contrib.gis.db.models import GeometryField
 from django.contrib.gis.geos import GEOSGeometry
 from django.db import models
@@ -24,9 +23,13 @@ class Sink:
         columns: list[str],
         rows: Sequence[tuple],
         *,
-        geometry_srid: int | None = None,
+        returning_ids: bool = True,
     ) -> list[int]:
-        """Insert `rows` (values in the order of `columns`); return their ids."""
+        """Insert `rows` (values in the order of `columns`); return their ids.
+
+        Geometry values are hex EWKB carrying their SRID. Without
+        `returning_ids` the database numbers the rows and nothing is returned.
+        """
         raise NotImplementedError
 
 
@@ -39,7 +42,7 @@ def _geometry_positions(model: type[models.Model], columns: list[str]) -> list[i
 
 
 class OrmSink(Sink):
-    def insert(self, model, columns, rows, *, geometry_srid=None):
+    def insert(self, model, columns, rows, *, returning_ids=True):
         if not rows:
             return []
         geometry = set(_geometry_positions(model, columns))
@@ -48,13 +51,11 @@ class OrmSink(Sink):
             values = {}
             for i, (name, value) in enumerate(zip(columns, row, strict=True)):
                 if i in geometry and value is not None:
-                    value = GEOSGeometry(
-                        memoryview(shapely.to_wkb(value)), srid=geometry_srid
-                    )
+                    value = GEOSGeometry(value)
                 values[name] = value
             objects.append(model(**values))
         model.objects.bulk_create(objects, batch_size=BULK_SIZE)
-        return [obj.pk for obj in objects]
+        return [obj.pk for obj in objects] if returning_ids else []
 
 
 class CopySink(Sink):
@@ -70,32 +71,29 @@ class CopySink(Sink):
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def insert(self, model, columns, rows, *, geometry_srid=None):
+    def insert(self, model, columns, rows, *, returning_ids=True):
         if not rows:
             return []
+        quote = self.connection.ops.quote_name
         table = model._meta.db_table
         names = [model._meta.get_field(name).column for name in columns]
-        geometry = set(_geometry_positions(model, columns))
+        if not returning_ids:
+            self._copy(
+                f"COPY {quote(table)} ({', '.join(map(quote, names))}) FROM STDIN", rows
+            )
+            return []
         ids = self._reserve_ids(table, len(rows))
-        quoted = ", ".join(self.connection.ops.quote_name(n) for n in ["id", *names])
-        sql = f"COPY {self.connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-        with self.connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-            for pk, row in zip(ids, rows, strict=True):
-                copy.write_row((pk, *self._values(row, geometry, geometry_srid)))
+        with_ids = ", ".join(map(quote, ["id", *names]))
+        self._copy(
+            f"COPY {quote(table)} ({with_ids}) FROM STDIN",
+            [(pk, *row) for pk, row in zip(ids, rows, strict=True)],
+        )
         return ids
 
-    @staticmethod
-    def _values(row: tuple, geometry: set[int], srid: int | None) -> tuple:
-        if not geometry:
-            return row
-        return tuple(
-            _ewkb(value, srid) if i in geometry and value is not None else value
-            for i, value in enumerate(row)
-        )
-
-
-def _ewkb(geom: shapely.Geometry, srid: int) -> str:
-    return shapely.to_wkb(shapely.set_srid(geom, srid), hex=True, include_srid=True)
+    def _copy(self, sql: str, rows: Sequence[tuple]) -> None:
+        with self.connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def sink_for(connection) -> Sink:

@@ -6,6 +6,7 @@ ISO text or dd/mm/yyyy. Each reader returns the value or raises `CellError`
 with a reason the import report shows next to the field.
 """
 
+import functools
 import math
 import re
 from datetime import date, datetime
@@ -42,6 +43,12 @@ def is_blank(value: object) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+# Files repeat their values (codes, addresses, dates, sheet numbers): each
+# distinct value is read once. Readers are pure; errors are not memoised.
+_memo = functools.lru_cache(maxsize=1 << 16, typed=True)
+
+
+@_memo
 def text(value: object, max_length: int | None = None) -> str:
     """The cell as NFC text; control characters and excess length refused."""
     if isinstance(value, Undecodable):
@@ -72,6 +79,7 @@ def label(value: object) -> str:
         return "?"
 
 
+@_memo
 def _whole_number(value: object) -> int:
     if is_blank(value):
         raise CellError(_("the value is missing"))
@@ -111,10 +119,12 @@ def scale(value: object) -> int:
     return _scale_denominator(raw.replace(".", ""))
 
 
+@_memo
 def birth_year(value: object) -> int:
     return bounded_int(date.today().year, minimum=FIRST_BIRTH_YEAR)(value)
 
 
+@_memo
 def unit_code(value: object) -> str:
     raw = text(value)
     if not raw:
@@ -124,6 +134,7 @@ def unit_code(value: object) -> str:
     return raw
 
 
+@_memo
 def area(value: object) -> Decimal:
     """An area in m², to 0.1 m² as the law prints it.
 
@@ -160,6 +171,7 @@ def area(value: object) -> Decimal:
 DATE_PATTERNS = ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y", "%Y-%m-%dT%H:%M:%S")
 
 
+@_memo
 def legal_date(value: object) -> date:
     if isinstance(value, datetime):
         return value.date()
@@ -176,6 +188,7 @@ def legal_date(value: object) -> date:
     raise CellError(_("%(value)s is not a date (dd/mm/yyyy)") % {"value": raw})
 
 
+@_memo
 def past_date(value: object) -> date:
     """A date that has happened: an issue date cannot lie in the future."""
     found = legal_date(value)
@@ -186,6 +199,7 @@ def past_date(value: object) -> date:
     return found
 
 
+@_memo
 def term(value: object) -> tuple[bool, date | None]:
     """A term of use: "Lâu dài" (long term), a date or a year. Blank: not recorded."""
     raw = text(value)
