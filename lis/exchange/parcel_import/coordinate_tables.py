@@ -242,26 +242,35 @@ def _delimiter(path: Path, encoding: str) -> str:
     return max(counts, key=lambda sep: counts[sep])
 
 
+def _lines(path: Path, encoding: str) -> Iterator[str]:
+    """The file's lines as text; one that is not text names its line."""
+    with path.open("rb") as stream:
+        for number, raw in enumerate(stream, start=1):
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as err:
+                shown = "utf-8" if encoding == "utf-8-sig" else encoding
+                raise ImportRefusedError(
+                    _(
+                        "Line %(line)d of %(name)s is not %(encoding)s text; name"
+                        " the file's encoding (e.g. cp1258)."
+                    )
+                    % {"line": number, "name": path.name, "encoding": shown}
+                ) from err
+
+
 def _csv_rows(path: Path, encoding: str) -> Iterator[Row]:
     delimiter = _delimiter(path, encoding)
     number = 0
-    with path.open(encoding=encoding, newline="") as stream:
-        try:
-            for number, cells in enumerate(csv.reader(stream, delimiter=delimiter), 1):
-                yield number, [c.strip() or None for c in cells]
-        except UnicodeDecodeError as err:
-            raise ImportRefusedError(
-                _(
-                    "Row %(row)d of %(name)s is not %(encoding)s text; name the"
-                    " file's encoding (e.g. cp1258)."
-                )
-                % {"row": number + 1, "name": path.name, "encoding": encoding}
-            ) from err
-        except csv.Error as err:
-            raise ImportRefusedError(
-                _("Row %(row)d of %(name)s cannot be read as CSV: %(reason)s")
-                % {"row": number + 1, "name": path.name, "reason": err}
-            ) from err
+    try:
+        reader = csv.reader(_lines(path, encoding), delimiter=delimiter)
+        for number, cells in enumerate(reader, 1):
+            yield number, [c.strip() or None for c in cells]
+    except csv.Error as err:
+        raise ImportRefusedError(
+            _("Row %(row)d of %(name)s cannot be read as CSV: %(reason)s")
+            % {"row": number + 1, "name": path.name, "reason": err}
+        ) from err
 
 
 def spreadsheet_rows(path: Path, sheet: str | None, encoding: str) -> Iterator[Row]:

@@ -538,3 +538,14 @@ def test_import_options_carry_the_commune_and_sheet_of_a_drawing(tmp_path):
     report = _import(path, commune="25198", sheet=3)
 
     assert report.committed is True
+
+
+def test_damaged_dgn_is_refused_with_gdal_s_reason(tmp_path):
+    path = tmp_path / "to3.dgn"
+    path.write_bytes(b"\x08\x09\xfe\x02" + bytes(60))
+
+    with pytest.raises(ImportRefusedError) as refused:
+        _import(path)
+
+    assert str(refused.value.message).startswith("GDAL cannot read to3.dgn: ")
+    assert "/tmp" not in str(refused.value.message)

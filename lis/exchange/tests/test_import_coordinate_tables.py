@@ -628,3 +628,31 @@ def test_command_line_names_the_rows_of_a_rejected_parcel(tmp_path, capsys):
         " no value of X" in capsys.readouterr().out
     )
     assert Parcel.objects.count() == 0
+
+
+def test_damaged_workbook_is_refused(tmp_path):
+    path = _two_parcels(tmp_path)
+    path.write_bytes(path.read_bytes()[:300])
+
+    with pytest.raises(ImportRefusedError) as refused:
+        _import(path, srid=9212)
+
+    assert str(refused.value.message).startswith(
+        "bang.xlsx cannot be read as an XLSX workbook: "
+    )
+    assert Parcel.objects.count() == 0
+
+
+def test_csv_that_is_not_utf8_is_refused_naming_the_row(tmp_path):
+    rows = parcel_rows(square(0), 1, 1, tenChu="Lê Văn An")
+    path = write_table(tmp_path / "bang.csv", rows, TABLE_HEADER, encoding="cp1258")
+
+    with pytest.raises(ImportRefusedError) as refused:
+        _import(path, srid=9212)
+    report = _import(path, srid=9212, encoding="cp1258")
+
+    assert str(refused.value.message) == (
+        "Line 2 of bang.csv is not utf-8 text; name the file's encoding (e.g. cp1258)."
+    )
+    assert report.committed is True
+    assert LandUser.objects.get().full_name == "Lê Văn An"

@@ -18,6 +18,7 @@ from lis.exchange.parcel_import.service import (
     ImportOptions,
     import_parcel_file,
 )
+from lis.exchange.parcel_import.sources import open_file, read_batches
 from lis.exchange.tests.fixtures.parcel_files import ORIGIN, square
 
 pytestmark = pytest.mark.django_db
@@ -276,3 +277,21 @@ def test_command_line_reports_a_rejected_placemark(tmp_path, capsys):
 
     assert "#1 sheet 1 parcel 1 — loaiDat: " in capsys.readouterr().out
     assert Parcel.objects.count() == 0
+
+
+def test_sheet_given_fills_placemarks_without_one(tmp_path):
+    data = {"maDVHCXa": "25198", "soThuTuThua": 7, "loaiDat": "CLN"}
+    path = write_kml(
+        tmp_path / "thua.kml",
+        {"thua_dat": [placemark(square(0), data, typed=False)]},
+        schema="",
+    )
+
+    source = open_file(path, None, None, None, sheet="12")
+    batch = next(read_batches(source, ["maDVHCXa", "soHieuToBanDo", "soThuTuThua"]))
+
+    assert {name: list(cells) for name, cells in batch.columns.items()} == {
+        "maDVHCXa": ["25198"],
+        "soHieuToBanDo": ["12"],
+        "soThuTuThua": ["7"],
+    }
