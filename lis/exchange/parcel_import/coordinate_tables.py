@@ -2,9 +2,13 @@
 
 A CSV or XLSX table holds one row per vertex: the parcel's key
 (maDVHCXa, soHieuToBanDo, soThuTuThua), the point number (soHieuDiem, else
-STT), X and Y, optionally a ring number (vòng) and the parcel's attributes
-(loaiDat, dienTich, owners... as `fields` names them). Vietnamese tables
-write X = northing and Y = easting; the boundary is built as (Y, X).
+STT), X and Y, optionally a part (phan) and ring number (vong, or lo: 0 the
+outer boundary, 1, 2… holes) and the parcel's attributes (loaiDat,
+dienTich, owners... as `fields` names them). Vietnamese tables write
+X = northing and Y = easting; the boundary is built as (Y, X). A table
+with a WKT column instead holds one parcel per row (the ThuaDat sheet of
+the system's own XLSX export); a workbook with such a sheet is read from
+it.
 
 Rules, in the order they apply:
 - The header is the first row, among the first 30, with X, Y and a parcel
@@ -53,6 +57,7 @@ from pyproj import CRS
 from pyproj.database import query_crs_info
 from pyproj.enums import PJType
 from pyproj.exceptions import CRSError
+from shapely.errors import GEOSException
 
 from lis.cadastre.geometry import geometry_problem
 from lis.core.crs import is_vn2000
@@ -73,7 +78,11 @@ POINT_HEADERS = (
     "SOHIEUDIEM", "SHDIEM", "TENDIEM", "SODIEM", "DIEM", "DIEMSO",
     "STT", "SOTT", "TT", "SOTHUTUDIEM",
 )  # fmt: skip
-RING_HEADERS = {"VONG", "SOVONG", "VONGRANH", "SOHIEUVONG", "RING", "PHAN", "PART"}
+# A parcel's part (phần) and, within it, its ring (vòng; lỗ: 0 the outer
+# boundary, 1, 2… the holes, as the system's own export writes them).
+PART_HEADERS = {"PHAN", "PART"}
+RING_HEADERS = {"VONG", "SOVONG", "VONGRANH", "SOHIEUVONG", "RING", "LO"}
+WKT_HEADERS = {"WKT"}
 CRS_HEADERS = {"EPSG", "MAEPSG", "SRID", "HETOADO", "HTD"}
 # Where the coordinates of a VN-2000 TM-3 or UTM zone lie in Vietnam
 # (false easting 500 000 m; latitudes 8°–23.5° N).
@@ -311,9 +320,12 @@ def _exposed_name(header: str) -> str:
 @dataclass(frozen=True)
 class TableLayout:
     header_row: int
-    x: int
-    y: int
+    x: int | None
+    y: int | None
+    # A column of WKT geometries: one row per parcel instead of per vertex.
+    wkt: int | None
     point: int | None
+    part: int | None
     ring: int | None
     crs: int | None
     keys: dict[str, int]
@@ -332,6 +344,10 @@ def _roles(headers: list[str | None]) -> dict[str, int]:
             roles.setdefault("y", index)
         elif key in RING_HEADERS:
             roles.setdefault("ring", index)
+        elif key in PART_HEADERS:
+            roles.setdefault("part", index)
+        elif key in WKT_HEADERS:
+            roles.setdefault("wkt", index)
         elif key in CRS_HEADERS:
             roles.setdefault("crs", index)
         elif key in _aliases() and _aliases()[key][0] in KEYS:
@@ -345,7 +361,8 @@ def _roles(headers: list[str | None]) -> dict[str, int]:
 
 def _layout(number: int, headers: list[str | None], titles: list[str]) -> TableLayout:
     roles = _roles(headers)
-    vertex = {roles.get(r) for r in ("x", "y", "point", "ring", "crs")} - {None}
+    geometry = ("wkt",) if "wkt" in roles else ("x", "y", "point", "part", "ring")
+    vertex = {roles.get(r) for r in (*geometry, "crs")} - {None}
     fields: dict[str, int] = {}
     for index, header in enumerate(headers):
         if not header or index in vertex:
@@ -359,9 +376,11 @@ def _layout(number: int, headers: list[str | None], titles: list[str]) -> TableL
         fields[name] = index
     return TableLayout(
         header_row=number,
-        x=roles["x"],
-        y=roles["y"],
+        x=roles.get("x"),
+        y=roles.get("y"),
+        wkt=roles.get("wkt"),
         point=roles.get("point"),
+        part=roles.get("part"),
         ring=roles.get("ring"),
         crs=roles.get("crs"),
         keys={k: roles[k] for k in KEYS if k in roles},
@@ -383,8 +402,13 @@ def find_header(rows: Iterator[Row], is_header) -> tuple[int, list, list[str]]:
 
 
 def _is_table_header(cells: list[str | None]) -> bool:
-    roles = _roles(cells)
-    return {"x", "y", "parcel"} <= set(roles)
+    roles = set(_roles(cells))
+    return "parcel" in roles and ({"x", "y"} <= roles or "wkt" in roles)
+
+
+def _is_wkt_header(cells: list[str | None]) -> bool:
+    roles = set(_roles(cells))
+    return {"parcel", "wkt"} <= roles
 
 
 def _read_layout(rows: Iterator[Row], name: str) -> TableLayout:
@@ -511,6 +535,8 @@ class TableSource(SourceInfo):
 
 
 def _choose_sheet(path: Path, wanted: str | None) -> str | None:
+    """The worksheet named, else the only table; a sheet of WKT geometries
+    is preferred to a vertex table (the system's export writes both)."""
     if path.suffix.lower() != ".xlsx":
         return None
     names = worksheet_names(path)
@@ -521,15 +547,18 @@ def _choose_sheet(path: Path, wanted: str | None) -> str | None:
                 % {"layer": wanted, "layers": ", ".join(names)}
             )
         return wanted
-    tables = []
+    tables, wkt = [], []
     for name in names:
         try:
-            find_header(_xlsx_rows(path, name), _is_table_header)
+            _n, headers, _t = find_header(_xlsx_rows(path, name), _is_table_header)
         except LookupError:
             continue
         tables.append(name)
-    if len(tables) == 1:
-        return tables[0]
+        if _is_wkt_header(headers):
+            wkt.append(name)
+    for found in (wkt, tables):
+        if len(found) == 1:
+            return found[0]
     if not tables:
         return names[0]  # refused with the reason when its header is sought
     raise ImportRefusedError(
@@ -593,7 +622,12 @@ RunRow = tuple[int, list[str | None], tuple]
 
 
 def parcel_runs(rows: Iterator[Row], layout: TableLayout) -> Iterator[list[RunRow]]:
-    """Group rows into parcels: runs of the same key, blank keys filled down."""
+    """Group rows into parcels: runs of the same key, blank keys filled down.
+    A row of a WKT table is a parcel of its own."""
+    if layout.wkt is not None:
+        for number, cells in rows:
+            yield [(number, cells, tuple(cell(cells, i) for i in layout.keys.values()))]
+        return
     last: dict[str, str | None] = {k: None for k in layout.keys}
     run: list[RunRow] = []
     for number, cells in rows:
@@ -649,10 +683,11 @@ class _ParcelBuild:
 
 
 def _vertices(run: list[RunRow], layout: TableLayout, build: _ParcelBuild) -> None:
-    ring = "1"
+    part, ring = "1", "1"
     for number, cells, _key in run:
         x_raw, y_raw = cell(cells, layout.x), cell(cells, layout.y)
         label = cell(cells, layout.point)
+        part = cell(cells, layout.part) or part
         ring = cell(cells, layout.ring) or ring
         if x_raw is None and y_raw is None and label is None:
             continue  # a row of attributes only
@@ -677,7 +712,8 @@ def _vertices(run: list[RunRow], layout: TableLayout, build: _ParcelBuild) -> No
             build.problems.append(f"{where}: Y: {err}")
             continue
         vertex = _Vertex(number, label or str(number), easting, northing)
-        build.rings.setdefault(ring, []).append(vertex)
+        name = f"{part}.{ring}" if layout.part is not None else ring
+        build.rings.setdefault(name, []).append(vertex)
 
 
 def _ordered_ring(
@@ -790,6 +826,8 @@ def _geometry(
     run: list[RunRow], source: TableSource
 ) -> tuple[shapely.Geometry | None, str | None]:
     layout = source.layout
+    if layout.wkt is not None:
+        return _wkt_geometry(run[0], layout)
     build = _ParcelBuild(rows=[number for number, _c, _k in run])
     _vertices(run, layout, build)
     where = describe_rows(build.rows)
@@ -812,6 +850,25 @@ def _geometry(
     if build.problems:
         return None, "; ".join(build.problems)
     geom = _assemble(rings)
+    problem = geometry_problem(geom)
+    if problem:
+        return None, f"{where}: {problem}"
+    return geom, None
+
+
+def _wkt_geometry(row: RunRow, layout: TableLayout) -> tuple:
+    number, cells, _key = row
+    where = describe_rows([number])
+    text = cell(cells, layout.wkt)
+    if text is None:
+        return None, _("%(rows)s: no value of %(columns)s") % {
+            "rows": where,
+            "columns": "WKT",
+        }
+    try:
+        geom = shapely.from_wkt(text)
+    except GEOSException as err:
+        return None, f"{where}: WKT: {err}"
     problem = geometry_problem(geom)
     if problem:
         return None, f"{where}: {problem}"

@@ -656,3 +656,85 @@ def test_csv_that_is_not_utf8_is_refused_naming_the_row(tmp_path):
     )
     assert report.committed is True
     assert LandUser.objects.get().full_name == "Lê Văn An"
+
+
+def _exported_workbook(tmp_path, officer):
+    from lis.exchange.export.selection import ParcelSelection
+    from lis.exchange.export.service import export_parcels
+    from lis.exchange.tests.fixtures.parcel_files import feature, write_parcel_file
+
+    yard = square(2, width=40, depth=40).difference(
+        shapely.box(ORIGIN[0] + 90, ORIGIN[1] + 10, ORIGIN[0] + 100, ORIGIN[1] + 20)
+    )
+    source = write_parcel_file(
+        tmp_path / "a.gpkg",
+        [
+            feature(
+                square(0),
+                1,
+                1,
+                dienTich=499.6,
+                tenChu="Nguyễn Văn An",
+                soGiayTo="070075001234",
+                soPhatHanh="BĐ 123456",
+                ngayCap="15/03/2012",
+            ),
+            feature(shapely.MultiPolygon([square(1), square(1, row=2)]), 1, 2, "ODT"),
+            feature(yard, 1, 3),
+        ],
+    )
+    import_parcel_file(source, ImportOptions(), acting_user=None)
+    stored = {
+        p.legacy_key: (
+            p.legal_area_m2,
+            p.computed_area_m2,
+            shapely.normalize(shapely.from_wkb(bytes(p.geom.wkb))),
+        )
+        for p in Parcel.objects.all()
+    }
+    result = export_parcels(
+        ParcelSelection(), tmp_path / "thua_dat.xlsx", acting_user=officer
+    )
+    for model in (Right, Certificate, IdentityDocument, LandUser, Parcel, MapSheet):
+        model.objects.all().delete()
+    return result.path, stored
+
+
+def test_xlsx_exported_by_the_system_imports_again(tmp_path, officer):
+    path, stored = _exported_workbook(tmp_path, officer)
+
+    report = _import(path, srid=9212)
+
+    assert report.rejections == []
+    assert report.layer == "ThuaDat"
+    again = {
+        p.legacy_key: (
+            p.legal_area_m2,
+            p.computed_area_m2,
+            shapely.normalize(shapely.from_wkb(bytes(p.geom.wkb))),
+        )
+        for p in Parcel.objects.all()
+    }
+    assert again == stored
+    assert len(again["25198/1/3"][2].geoms[0].interiors) == 1
+    assert len(again["25198/1/2"][2].geoms) == 2
+    right = Right.objects.get()
+    assert (
+        right.holder.full_name,
+        right.holder.documents.get().number,
+        right.certificate.serial_number,
+    ) == ("Nguyễn Văn An", "070075001234", "BĐ 123456")
+
+
+def test_vertex_sheet_of_an_export_gives_the_same_boundaries(tmp_path, officer):
+    path, stored = _exported_workbook(tmp_path, officer)
+
+    source = open_file(path, "ToaDo", 9212, None)
+    batch = next(read_batches(source, ["soThuTuThua"]))
+
+    assert batch.geometry_errors == {}
+    for number, geom in zip(batch.columns["soThuTuThua"], batch.geometries):
+        expected = stored[f"25198/1/{number}"][2]
+        assert shapely.normalize(
+            shapely.MultiPolygon(shapely.get_parts(geom))
+        ).equals_exact(expected, tolerance=0.0005)
