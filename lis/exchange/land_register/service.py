@@ -86,6 +86,9 @@ def import_land_register(
     )
     if commune is not None:
         layout = _with_commune_column(layout)
+    # TODO(#3): the rows are held in memory (a commune's register is tens of
+    # thousands of rows; the upload size bounds it); owners of a parcel
+    # may be anywhere in the file, so checking them needs them all.
     rows = list(_rows(path, layout, codec, commune))
     if not rows:
         raise ImportRefusedError(

@@ -507,6 +507,9 @@ def open_source(
     used_fills = not drawing.boundaries and bool(drawing.fills)
     boundaries = drawing.fills if used_fills else drawing.boundaries
     if not boundaries:
+        # TODO(#3): drawings of loose lines (parcels never closed) could be
+        # polygonised (shapely.polygonize of the noded linework); faces of
+        # roads and map frames would then need telling from parcels.
         raise ImportRefusedError(
             _(
                 "%(name)s holds no closed boundary (closed polyline or shape) on"

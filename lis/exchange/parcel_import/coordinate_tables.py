@@ -123,6 +123,9 @@ class CellProblem:
         self.reason = reason
 
     def __str__(self) -> str:
+        # TODO(#3): `values.text` should refuse this type by name, as it does
+        # `reader.Undecodable`, rather than through `str()`; then this class
+        # belongs beside Undecodable.
         from lis.exchange.parcel_import.values import CellError
 
         raise CellError(self.reason)
