@@ -109,7 +109,7 @@ def share(value: object) -> Fraction:
     found = found / 100 if percent else found
     if not 0 < found <= 1:
         raise values.CellError(
-            _("the share %(value)s is not more than 0 and at most 1") % {"value": shown}
+            _("a share is more than 0 and at most 1, not %(value)s") % {"value": shown}
         )
     return found
 

@@ -500,3 +500,13 @@ def test_command_line_names_the_row_and_column_of_a_rejection(
         " or 50%)" in capsys.readouterr().out
     )
     assert Right.objects.filter(parcel__parcel_number=1).count() == 0
+
+
+def test_share_above_one_is_rejected(tmp_path, parcels):
+    rows = [owner_row(1, 1, "Nguyễn Văn An", AN, phanQuyen="150%")]
+
+    report = _import(_register(tmp_path, rows))
+
+    assert [(r.feature, r.field, r.reason) for r in report.rejections] == [
+        (2, "phanQuyen", "a share is more than 0 and at most 1, not 150%")
+    ]
