@@ -1,7 +1,6 @@
 """Import of CAD drawings (DXF, MicroStation DGN v7, issue #3): closed
 boundaries become parcels, the texts inside them give their numbers."""
 
-import functools
 from decimal import Decimal
 
 import pytest
@@ -38,11 +37,12 @@ COLUMNS = ["maDVHCXa", "soHieuToBanDo", "soThuTuThua", "loaiDat", "dienTich"]
 def drawing_key(monkeypatch):
     """Commune 25198, sheet 3 given for the drawing, as `--commune 25198
     --sheet 3` will once ImportOptions carries them (TODO(#3))."""
-    monkeypatch.setattr(
-        service,
-        "open_file",
-        functools.partial(sources.open_file, commune="25198", sheet="3"),
-    )
+    given = sources.open_file
+
+    def open_with_key(*args, commune=None, sheet=None, **kwargs):
+        return given(*args, commune=commune or "25198", sheet=sheet or "3", **kwargs)
+
+    monkeypatch.setattr(service, "open_file", open_with_key)
 
 
 def _import(path, **options):
