@@ -31,6 +31,8 @@ GEOMETRY_COLUMN = "WKT"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel keeps at most 32,767 characters in a cell.
 XLSX_CELL_CHARACTERS = 32_767
+# Rows of an Excel sheet, its header included.
+XLSX_MAX_ROWS = 1_048_576
 PARCEL_SHEET = "ThuaDat"
 VERTEX_SHEET = "ToaDo"
 VERTEX_COLUMNS = (
@@ -86,27 +88,34 @@ def write_csv(
 
 
 class _Cells:
-    """Write-only cells typed as the register holds the values."""
+    """Cells typed as the register holds the values.
+
+    Plain values are appended where openpyxl types them right by itself;
+    a write-only cell, much slower to write, only where a value needs a
+    number format or must not become a formula.
+    """
 
     def __init__(self, sheet) -> None:
         self.sheet = sheet
 
-    def text(self, value: str) -> WriteOnlyCell:
+    def text(self, value: str) -> object:
         # Control characters other than tab and line breaks cannot be
         # stored in XLSX; the importer never lets them into the register.
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
+        if not is_formula_like(value):
+            return value
         cell = WriteOnlyCell(self.sheet, value=value)
-        # openpyxl makes "=..." a formula: keep it a string, shown as
-        # text even when edited (Excel's quote prefix).
+        # openpyxl makes "=..." a formula: keep it a string, shown as text
+        # even when edited (Excel's quote prefix).
         cell.data_type = "s"
-        if is_formula_like(value):
-            cell.quotePrefix = True
+        cell.quotePrefix = True
         return cell
 
-    def number(self, value: object, decimals: int | None = None) -> WriteOnlyCell:
+    def number(self, value: object, decimals: int | None = None) -> object:
+        if decimals is None:
+            return value
         cell = WriteOnlyCell(self.sheet, value=value)
-        if decimals is not None:
-            cell.number_format = "0." + "0" * decimals if decimals else "0"
+        cell.number_format = "0." + "0" * decimals if decimals else "0"
         return cell
 
     def date(self, value: date) -> WriteOnlyCell:
@@ -133,22 +142,41 @@ class _Cells:
 
 
 def _vertex_rows(row: ExportRow, cells: _Cells) -> Iterable[list]:
-    key = [row.values[name] for name in VERTEX_COLUMNS[:3]]
+    key = [cells.value(row.values[name]) for name in VERTEX_COLUMNS[:3]]
     holes: dict[int, int] = {}
     for ring in vertex_rings(row.geos):
         hole = 0
         if ring.is_hole:
             hole = holes[ring.polygon] = holes.get(ring.polygon, 0) + 1
         for v in ring.vertices:
-            # Cells are written once: each row gets its own.
-            yield [cells.value(value) for value in key] + [
-                ring.polygon,
-                hole,
-                v.number,
-                cells.number(v.north_m, 3),
-                cells.number(v.east_m, 3),
-                cells.number(v.edge_m, 2),
-            ]
+            # Coordinates as stored: a number format would cost a styled
+            # cell per coordinate, and spreadsheets show them whole.
+            yield key + [ring.polygon, hole, v.number, v.north_m, v.east_m, v.edge_m]
+
+
+class _Sheets:
+    """Rows appended to a sheet, continued on "<title>_2", … when it is full."""
+
+    def __init__(self, book: Workbook, title: str, header: list[str]) -> None:
+        self.book, self.title, self.header = book, title, header
+        self.count = 0
+        self.rows = 0
+        self._next_sheet()
+
+    def _next_sheet(self) -> None:
+        self.count += 1
+        title = self.title if self.count == 1 else f"{self.title}_{self.count}"
+        self.sheet = self.book.create_sheet(title)
+        self.sheet.freeze_panes = "A2"
+        self.cells = _Cells(self.sheet)
+        self.sheet.append(self.cells.header(self.header))
+        self.rows = 1
+
+    def append(self, values: list) -> None:
+        if self.rows == XLSX_MAX_ROWS:
+            self._next_sheet()
+        self.sheet.append(values)
+        self.rows += 1
 
 
 def write_xlsx(
@@ -157,27 +185,22 @@ def write_xlsx(
     """XLSX: sheet ThuaDat, one row per parcel with its WKT (VN-2000); sheet
     ToaDo, the vertex table as extracts print it (X northing, Y easting,
     clockwise from the north-west corner; `lo` 0 for an outer boundary,
-    1, 2, … for the holes of part `phan`).
+    1, 2, … for the holes of part `phan`). A sheet holds 1,048,576 rows:
+    longer tables go on in ThuaDat_2, ToaDo_2, …
 
     A WKT longer than a cell holds is left blank: the vertex table has it.
     """
     book = Workbook(write_only=True)
-    parcels = book.create_sheet(PARCEL_SHEET)
-    vertices = book.create_sheet(VERTEX_SHEET)
-    parcel_cells, vertex_cells = _Cells(parcels), _Cells(vertices)
-    for sheet in (parcels, vertices):
-        sheet.freeze_panes = "A2"
-    parcels.append(parcel_cells.header([f.name for f in fields] + [GEOMETRY_COLUMN]))
-    vertices.append(vertex_cells.header(VERTEX_COLUMNS))
+    parcels = _Sheets(book, PARCEL_SHEET, [f.name for f in fields] + [GEOMETRY_COLUMN])
+    vertices = _Sheets(book, VERTEX_SHEET, list(VERTEX_COLUMNS))
     for row in rows:
         text = wkt(row.geom)
-        geometry = (
-            parcel_cells.text(text) if len(text) <= XLSX_CELL_CHARACTERS else None
-        )
+        cells = parcels.cells
+        geometry = cells.text(text) if len(text) <= XLSX_CELL_CHARACTERS else None
         parcels.append(
-            [parcel_cells.value(row.values.get(f.name), f) for f in fields] + [geometry]
+            [cells.value(row.values.get(f.name), f) for f in fields] + [geometry]
         )
-        for line in _vertex_rows(row, vertex_cells):
+        for line in _vertex_rows(row, vertices.cells):
             vertices.append(line)
     book.save(path)
     return Written([path])

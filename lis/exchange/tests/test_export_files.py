@@ -418,3 +418,34 @@ def test_multi_purpose_parcel_is_refused_by_the_importer_today(tmp_path, officer
         )
     ]
     assert Parcel.objects.count() == 0
+
+
+def test_xlsx_tables_longer_than_a_sheet_go_on_in_further_sheets(
+    tmp_path, officer, monkeypatch
+):
+    from lis.exchange.export import tables
+
+    load_cadastre(tmp_path)
+    monkeypatch.setattr(tables, "XLSX_MAX_ROWS", 4)
+
+    result = _export(tmp_path, "thua_dat.xlsx", officer)
+
+    book = openpyxl.load_workbook(result.path)
+    parcel_sheets = [n for n in book.sheetnames if n.startswith("ThuaDat")]
+    assert parcel_sheets == ["ThuaDat", "ThuaDat_2", "ThuaDat_3"]
+    numbers = [
+        (row[0], row[1], row[2])
+        for name in parcel_sheets
+        for row in list(book[name].values)[1:]
+    ]
+    assert numbers == [
+        ("25198", 1, 1), ("25198", 1, 2), ("25198", 1, 3), ("25198", 2, 1),
+        ("25198", 2, 2), ("25201", 1, 1), ("25207", 5, 7),
+    ]  # fmt: skip
+    assert [next(book[name].values)[0] for name in book.sheetnames] == [
+        "maDVHCXa"
+    ] * len(book.sheetnames)
+    vertex_rows = sum(
+        book[n].max_row - 1 for n in book.sheetnames if n.startswith("ToaDo")
+    )
+    assert vertex_rows == 4 + 4 + 4 + 8 + 8 + 4 + 4

@@ -141,3 +141,24 @@ def test_anonymous_visitor_is_sent_to_log_in(client, cadastre):
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_xlsx_over_its_own_web_limit_is_sent_to_the_command_line(
+    client, cadastre, reader, settings, monkeypatch
+):
+    from lis.exchange import export_views
+
+    monkeypatch.setattr(export_views, "XLSX_WEB_MAX_PARCELS", 6)
+
+    too_many = _post(client, reader, format="xlsx")
+    csv_file = _post(client, reader, format="csv")
+
+    assert too_many.status_code == 400
+    assert (
+        too_many.context["form"]
+        .non_field_errors()[0]
+        .startswith(
+            "The selection holds 7 parcels, more than the 6 a web export may hold."
+        )
+    )
+    assert csv_file.status_code == 200
