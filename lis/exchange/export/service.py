@@ -22,6 +22,7 @@ from lis.exchange.export.errors import (
 from lis.exchange.export.fields import export_fields
 from lis.exchange.export.rows import CHUNK_SIZE, ExportRow, export_rows
 from lis.exchange.export.selection import ParcelSelection, select_parcels
+from lis.exchange.vector_files import VectorWriteError
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +115,32 @@ def _counted(rows: Iterable[ExportRow], total: int, progress: Progress) -> Itera
             progress("write", done, total)
 
 
+def _remove_partial(path: Path, fmt: str) -> None:
+    parts = vector.shapefile_parts(path) if fmt == ExportFormat.SHAPEFILE else [path]
+    for part in parts:
+        if part.is_file():
+            part.unlink()
+
+
+def _write(path: Path, fmt: str, rows, fields, crs_srid: int | None):
+    srid = settings.LIS_STORAGE_SRID
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == ExportFormat.GEOJSON:
+            return vector.write_geojson(
+                path, rows, fields, srid=srid, crs_srid=crs_srid
+            )
+        return WRITERS[fmt](path, rows, fields, srid=srid)
+    except (OSError, VectorWriteError) as err:
+        if not path.is_dir():
+            _remove_partial(path, fmt)
+        reason = err.strerror if isinstance(err, OSError) and err.strerror else err
+        raise ExportRefusedError(
+            _("%(name)s cannot be written: %(reason)s")
+            % {"name": path.name, "reason": reason}
+        ) from err
+
+
 def export_parcels(
     selection: ParcelSelection,
     path: Path,
@@ -158,12 +185,7 @@ def export_parcels(
     rows = _counted(
         export_rows(parcels, personal=personal, chunk_size=chunk_size), total, progress
     )
-    srid = settings.LIS_STORAGE_SRID
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == ExportFormat.GEOJSON:
-        written = vector.write_geojson(path, rows, fields, srid=srid, crs_srid=crs_srid)
-    else:
-        written = WRITERS[fmt](path, rows, fields, srid=srid)
+    written = _write(path, fmt, rows, fields, crs_srid)
 
     audit.record(
         "parcels.export",

@@ -180,3 +180,16 @@ def test_command_refuses_an_account_without_parcel_access(cadastre, tmp_path):
         )  # fmt: skip
 
     assert str(refused.value) == "This account may not read parcels."
+
+
+@pytest.mark.parametrize("suffix", ["csv", "gpkg"])
+def test_command_says_when_the_output_cannot_be_written(cadastre, tmp_path, suffix):
+    folder = tmp_path / f"thu-muc.{suffix}"
+    folder.mkdir()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("export_parcels", "--output", str(folder), verbosity=0)
+
+    assert str(refused.value) == f"thu-muc.{suffix} cannot be written: Is a directory"
+    assert folder.is_dir()
+    assert not AuditRecord.objects.filter(action="parcels.export").exists()
