@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pytest
+import shapely
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -162,3 +163,19 @@ def test_xlsx_over_its_own_web_limit_is_sent_to_the_command_line(
         )
     )
     assert csv_file.status_code == 200
+
+
+def test_geojson_download_in_the_coordinates_chosen(client, cadastre, reader):
+    import json
+
+    vn2000 = _post(client, reader, format="geojson", crs="9212", commune="25207")
+    wgs84 = _post(client, reader, format="geojson", crs="4326", commune="25207")
+
+    vn2000_data = json.loads(b"".join(vn2000.streaming_content))
+    wgs84_data = json.loads(b"".join(wgs84.streaming_content))
+    assert vn2000_data["crs"]["properties"]["name"] == "urn:ogc:def:crs:EPSG::9212"
+    assert "crs" not in wgs84_data
+    lon, lat = shapely.from_geojson(
+        json.dumps(wgs84_data["features"][0]["geometry"])
+    ).centroid.coords[0]
+    assert (round(lon, 3), round(lat, 3)) == (106.884, 11.536)
