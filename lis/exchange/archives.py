@@ -11,7 +11,20 @@ from django.utils.translation import gettext as _
 
 from lis.exchange.errors import ImportRefusedError
 
-DATASET_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json")
+DATASET_SUFFIXES = (
+    ".shp",
+    ".gpkg",
+    ".geojson",
+    ".json",
+    ".kml",
+    ".dxf",
+    ".dgn",
+    ".csv",
+    ".xlsx",
+)
+# A KMZ is a zip holding a KML; GDAL 3.6 loses a KMZ's SchemaData fields,
+# which it reads from the unpacked KML.
+ARCHIVE_SUFFIXES = (".zip", ".kmz")
 MAX_UNPACKED_BYTES = 4 * 1024**3
 MAX_MEMBERS = 10_000
 
@@ -57,7 +70,7 @@ def _single_dataset(folder: Path, archive_name: str) -> Path:
 @contextlib.contextmanager
 def dataset_path(path: Path) -> Iterator[Path]:
     """Yield the path GDAL should open: the file itself, or the one in a zip."""
-    if path.suffix.lower() != ".zip":
+    if path.suffix.lower() not in ARCHIVE_SUFFIXES:
         yield path
         return
     try:

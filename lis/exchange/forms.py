@@ -10,7 +10,18 @@ from lis.exchange.parcel_import.fields import parse_overrides
 from lis.exchange.parcel_import.service import ImportMode, ImportOptions
 from lis.reference.models import LandUseCatalogue
 
-ACCEPTED_SUFFIXES = (".gpkg", ".geojson", ".json", ".zip")
+ACCEPTED_SUFFIXES = (
+    ".gpkg",
+    ".geojson",
+    ".json",
+    ".zip",
+    ".kml",
+    ".kmz",
+    ".csv",
+    ".xlsx",
+    ".dxf",
+    ".dgn",
+)
 TEXT_ENCODINGS = [
     ("auto", _("automatic")),
     ("utf-8", "Unicode (UTF-8)"),
@@ -24,7 +35,8 @@ class ParcelImportForm(forms.Form):
     file = forms.FileField(
         label=_("Cadastral map file"),
         help_text=_(
-            "GeoPackage (.gpkg), GeoJSON (.geojson) or a zipped Shapefile (.zip)."
+            "GeoPackage (.gpkg), GeoJSON (.geojson), a zipped Shapefile (.zip),"
+            " KML/KMZ, a coordinate table (.csv, .xlsx) or a drawing (.dxf, DGN v7)."
         ),
     )
     unit_catalogue = forms.ChoiceField(
@@ -50,7 +62,31 @@ class ParcelImportForm(forms.Form):
             "Only if the file declares none, e.g. 9212 (VN-2000 / TM-3 106°15′)."
         ),
     )
-    layer = forms.CharField(label=_("Layer"), required=False, max_length=200)
+    layer = forms.CharField(
+        label=_("Layer"),
+        required=False,
+        max_length=200,
+        help_text=_("For a drawing: the CAD layer(s) of the parcels, comma-separated."),
+    )
+    commune = forms.RegexField(
+        label=_("Commune code"),
+        regex=r"^\d{5}$",
+        required=False,
+        help_text=_("Only for a file without commune codes, such as a drawing."),
+    )
+    sheet = forms.IntegerField(
+        label=_("Map sheet number"),
+        required=False,
+        min_value=1,
+        max_value=99999,
+        help_text=_("Only for a file without sheet numbers, such as a drawing."),
+    )
+    text_layer = forms.CharField(
+        label=_("Layer of the parcel labels"),
+        required=False,
+        max_length=200,
+        help_text=_("For a drawing: the CAD layer(s) of the parcel numbers."),
+    )
     encoding = forms.ChoiceField(
         label=_("Text encoding"),
         choices=TEXT_ENCODINGS,
@@ -76,7 +112,10 @@ class ParcelImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
             raise forms.ValidationError(
-                _("%(name)s is not a .gpkg, .geojson or .zip file.")
+                _(
+                    "%(name)s is not a file the import reads (.gpkg, .geojson, .zip,"
+                    " .kml, .kmz, .csv, .xlsx, .dxf, .dgn)."
+                )
                 % {"name": upload.name},
                 code="file_type",
             )
@@ -104,4 +143,7 @@ class ParcelImportForm(forms.Form):
             field_overrides=data["fields"],
             # "auto" is the readers' default: other readers need not know it.
             encoding=None if data["encoding"] in ("", "auto") else data["encoding"],
+            commune=data["commune"] or None,
+            sheet=data["sheet"],
+            text_layer=data["text_layer"] or None,
         )

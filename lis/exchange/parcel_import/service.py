@@ -21,6 +21,7 @@ from lis.exchange.parcel_import.candidates import CandidateBuilder, Rejection
 from lis.exchange.parcel_import.checks import CrossChecks
 from lis.exchange.parcel_import.fields import resolve_field_map
 from lis.exchange.parcel_import.shapes import check_shapes
+from lis.exchange.parcel_import.sources import notes as source_notes
 from lis.exchange.parcel_import.sources import open_file, read_batches
 from lis.exchange.parcel_import.writer import ImportWriter, ParcelRow, rows_of
 from lis.reference.models import LandUseCatalogue
@@ -45,6 +46,11 @@ class ImportOptions:
     mode: str = ImportMode.ALL_OR_NOTHING
     field_overrides: dict[str, str] = field(default_factory=dict)
     encoding: str | None = None
+    # For files that do not carry them, such as CAD drawings: the commune
+    # code and map sheet of every feature, and the layer of parcel labels.
+    commune: str | None = None
+    sheet: int | None = None
+    text_layer: str | None = None
 
 
 @dataclass
@@ -100,7 +106,15 @@ def import_parcel_file(
 def _import(
     dataset: Path, file_name: str, options, acting_user, progress
 ) -> ImportReport:
-    source = open_file(dataset, options.layer, options.srid, options.encoding)
+    source = open_file(
+        dataset,
+        options.layer,
+        options.srid,
+        options.encoding,
+        commune=options.commune,
+        sheet=options.sheet,
+        text_layer=options.text_layer,
+    )
     fields = resolve_field_map(source.fields, options.field_overrides)
     report = ImportReport(
         file_name=file_name,
@@ -109,7 +123,7 @@ def _import(
         mode=options.mode,
         feature_count=source.declared_count,
         field_map=dict(fields.sources),
-        notes=[source.crs_note] if source.crs_note else [],
+        notes=([source.crs_note] if source.crs_note else []) + source_notes(source),
     )
 
     # Pass 1 checks every feature and spools the accepted ones to a file;

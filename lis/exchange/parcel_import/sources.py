@@ -151,9 +151,6 @@ def open_file(
     file without them; `text_layer` names the CAD layer (DGN level) of a
     drawing's parcel labels.
     """
-    # TODO(#3): ImportOptions, `lis import-parcels` (--commune, --sheet,
-    # --text-layer) and the web form do not pass these yet, so a drawing
-    # cannot be imported from them; the report does not show `notes()`.
     module = reader_for(path)
     if module is cad:
         source = cad.open_source(

@@ -527,11 +527,6 @@ def test_command_line_names_the_position_of_an_unnumbered_boundary(
     )
 
 
-@pytest.mark.xfail(
-    raises=TypeError,
-    strict=True,
-    reason="TODO(#3): ImportOptions has no commune/sheet yet (see sources.open_file)",
-)
 def test_import_options_carry_the_commune_and_sheet_of_a_drawing(tmp_path):
     path = write_dxf(tmp_path / "to3.dxf", _two_parcels())
 

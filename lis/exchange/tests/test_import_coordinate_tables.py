@@ -587,11 +587,6 @@ def test_commune_given_for_a_table_that_has_one_is_refused(tmp_path):
     )
 
 
-@pytest.mark.xfail(
-    raises=TypeError,
-    strict=True,
-    reason="TODO(#3): ImportOptions has no commune/sheet yet (see sources.open_file)",
-)
 def test_import_with_commune_and_sheet_options(tmp_path):
     rows = parcel_rows(square(0), 1, 7)
     for row in rows:

@@ -168,15 +168,6 @@ def test_kmz_archive_is_read_like_its_kml(tmp_path):
     assert Parcel.objects.get().legacy_key == "25198/1/1"
 
 
-@pytest.mark.xfail(
-    raises=ImportRefusedError,
-    strict=True,
-    reason=(
-        "TODO(#3): GDAL 3.6's LIBKML does not resolve a KMZ's SchemaData"
-        " schemaUrl='#id'; unpacking .kmz like .zip (archives.dataset_path)"
-        " reads its doc.kml, which works"
-    ),
-)
 def test_kmz_archive_with_schema_data_is_read_like_its_kml(tmp_path):
     path = _kmz(tmp_path, typed=True)
 

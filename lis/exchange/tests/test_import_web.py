@@ -123,7 +123,10 @@ def test_wrong_file_type_is_refused_by_the_form(client, officer, tmp_path, post_
     response = post_import(path)
 
     assert response.status_code == 200
-    assert "map.dwg is not a .gpkg, .geojson or .zip file." in response.content.decode()
+    assert (
+        "map.dwg is not a file the import reads (.gpkg, .geojson, .zip, .kml, .kmz,"
+        " .csv, .xlsx, .dxf, .dgn)." in response.content.decode()
+    )
     assert ImportJob.objects.count() == 0
 
 

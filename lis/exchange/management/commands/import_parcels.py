@@ -53,7 +53,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument(
-            "--layer", help=_("layer to read (if the file has several)")
+            "--layer",
+            help=_(
+                "layer to read (if the file has several); for a drawing, the CAD"
+                " layer(s) or DGN level(s) of the parcels, comma-separated"
+            ),
+        )
+        parser.add_argument(
+            "--commune",
+            help=_("commune code of every feature, for a file without one (drawings)"),
+        )
+        parser.add_argument(
+            "--sheet",
+            type=int,
+            help=_("map sheet number of every feature, for a file without one"),
+        )
+        parser.add_argument(
+            "--text-layer",
+            help=_("CAD layer(s) or DGN level(s) of the parcel labels, comma-separated"),
         )
         parser.add_argument(
             "--srid",
@@ -124,6 +141,9 @@ class Command(BaseCommand):
             else ImportMode.ALL_OR_NOTHING,
             field_overrides=overrides,
             encoding=options["encoding"],
+            commune=options["commune"],
+            sheet=options["sheet"],
+            text_layer=options["text_layer"],
         )
 
     @staticmethod
