@@ -9,21 +9,23 @@ into place.
 
 import contextlib
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import shapely
 from django.conf import settings
+from django.contrib.gis.db.models.functions import AsWKB
 from django.db import connection, transaction
-from django.db.models import Prefetch, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from lxml import etree
 
 from lis.admin_units.selectors import resolve_commune_code
 from lis.cadastre.models import (
     Certificate,
+    IdentityDocument,
     LandUsePurpose,
     LandUser,
     Parcel,
@@ -32,12 +34,8 @@ from lis.cadastre.models import (
 )
 from lis.cadastre.selectors import can_read_personal_data
 from lis.core import audit
-from lis.exchange.national_xml import gml
-from lis.exchange.national_xml.codes import (
-    CERTIFICATE_STATUS_CODES,
-    DOCUMENT_KIND_CODES,
-    ORGANISATION_KINDS,
-)
+from lis.exchange.national_xml import elements
+from lis.exchange.national_xml.codes import ORGANISATION_KINDS
 from lis.exchange.national_xml.errors import (
     ExportRefusedError,
     PersonalDataRefusedError,
@@ -49,6 +47,38 @@ from lis.exchange.national_xml.validation import validate_file
 logger = logging.getLogger(__name__)
 
 CHUNK = 2000
+HOLDER_FIELDS = ("kind", "full_name", "birth_year", "address", "object_type__code")
+DOCUMENT_FIELDS = ("holder_id", "kind", "number", "issue_date", "issuer")
+CERTIFICATE_FIELDS = (
+    "serial_number",
+    "register_number",
+    "issue_date",
+    "issuer",
+    "status",
+)
+RIGHT_FIELDS = ("parcel_id", "holder_id", "certificate_id", "share", "origin")
+PARCEL_FIELDS = (
+    "parcel_number",
+    "computed_area_m2",
+    "legal_area_m2",
+    "address",
+    "uid",
+    "map_sheet__number",
+    "map_sheet__scale",
+    "map_sheet__commune__code",
+    "map_sheet__commune__catalogue",
+    "commune__code",
+    "commune__catalogue",
+    "wkb",
+)
+PURPOSE_FIELDS = (
+    "parcel_id",
+    "land_use_type__code",
+    "land_use_type__catalogue",
+    "area_m2",
+    "long_term",
+    "term_end",
+)
 Progress = Callable[[str, int, int], None]
 
 
@@ -154,196 +184,121 @@ def _validate(path: Path, progress: Progress) -> None:
         ) from err
 
 
-def _add(parent, tag: str, value: object, **attributes: str) -> None:
-    """Add a child element unless the value is empty (the schema's minOccurs=0)."""
-    if value is None or value == "":
-        return
-    child = etree.SubElement(parent, tag, attributes)
-    child.text = str(value)
-
-
-def _header(options: XmlExportOptions) -> etree._Element:
-    header = etree.Element("ThongTinChung")
-    _add(header, "donViXuat", options.exporting_unit.strip()[:300])
-    _add(header, "ngayXuat", timezone.localtime().isoformat(timespec="seconds"))
-    if options.commune:
-        scope = _("commune %(code)s") % {"code": options.commune}
-        if options.unit_catalogue:
-            scope += _(" (catalogue %(catalogue)s)") % {
-                "catalogue": options.unit_catalogue
-            }
-        if options.sheet is not None:
-            scope += _(", sheet %(sheet)d") % {"sheet": options.sheet}
-        _add(header, "phamVi", scope)
-    return header
-
-
 def _write(
     path: Path, parcels: QuerySet, total: int, options: XmlExportOptions, progress
 ) -> dict[str, int]:
     rights = Right.objects.filter(parcel__in=parcels, kind=RightKind.LAND_USE)
     holders = LandUser.objects.filter(pk__in=rights.values("holder_id"))
     certificates = Certificate.objects.filter(pk__in=rights.values("certificate_id"))
-    counts = {"parcels": 0, "land_users": 0, "certificates": 0, "rights": 0}
+    scope = {
+        "commune": options.commune,
+        "catalogue": options.unit_catalogue,
+        "sheet": options.sheet,
+    }
     with etree.xmlfile(str(path), encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element(ROOT, {"phienBan": VERSION}, nsmap={"gml": GML_NS}):
-            xf.write("\n", _header(options), "\n", pretty_print=True)
-            holders = holders.select_related("object_type").prefetch_related(
-                "documents"
-            )
-            counts["land_users"] = _collection(
+            header = elements.header(options.exporting_unit, scope)
+            xf.write("\n", header, "\n", pretty_print=True)
+            persons = _holders(
                 xf,
                 "CaNhanCollection",
                 holders.exclude(kind__in=ORGANISATION_KINDS),
-                _person,
-            ) + _collection(
+                elements.person,
+            )
+            organisations = _holders(
                 xf,
                 "ToChucCollection",
                 holders.filter(kind__in=ORGANISATION_KINDS),
-                _organisation,
+                elements.organisation,
             )
-            counts["certificates"] = _collection(
-                xf, "GiayChungNhanCollection", certificates, _certificate
-            )
-            counts["rights"] = _collection(
-                xf, "QuyenSuDungDatCollection", rights, _right
-            )
-            parcels = parcels.select_related(
-                "map_sheet__commune", "commune"
-            ).prefetch_related(
-                Prefetch(
-                    "purposes",
-                    queryset=LandUsePurpose.objects.select_related("land_use_type"),
-                )
-            )
-            counts["parcels"] = _collection(
-                xf,
-                "ThuaDatCollection",
-                parcels,
-                _parcel,
-                lambda done: progress("write", done, total),
-            )
+            counts = {
+                "land_users": persons + organisations,
+                "certificates": _simple(
+                    xf,
+                    "GiayChungNhanCollection",
+                    certificates,
+                    CERTIFICATE_FIELDS,
+                    elements.certificate,
+                ),
+                "rights": _simple(
+                    xf, "QuyenSuDungDatCollection", rights, RIGHT_FIELDS, elements.right
+                ),
+            }
+            counts["parcels"] = _parcels(xf, parcels, total, progress)
     return counts
 
 
-def _collection(xf, tag: str, queryset, build, advanced=None) -> int:
+def _pages(queryset: QuerySet, fields: tuple) -> Iterator[list[dict]]:
+    """The rows of `queryset` in primary-key order, CHUNK at a time."""
+    last = 0
+    while True:
+        page = list(
+            queryset.filter(pk__gt=last).order_by("pk").values("pk", *fields)[:CHUNK]
+        )
+        if not page:
+            return
+        yield page
+        last = page[-1]["pk"]
+
+
+def _related(queryset: QuerySet, key: str, pks: list[int], fields: tuple) -> dict:
+    """Rows of `queryset` whose `key` is in `pks`, grouped by it, in pk order."""
+    grouped = defaultdict(list)
+    rows = queryset.filter(**{f"{key}__in": pks}).order_by("pk").values(*fields)
+    for row in rows:
+        grouped[row[key]].append(row)
+    return grouped
+
+
+def _simple(xf, tag: str, queryset: QuerySet, fields: tuple, build) -> int:
     count = 0
     with xf.element(tag):
         xf.write("\n")
-        for item in queryset.order_by("pk").iterator(chunk_size=CHUNK):
-            xf.write(build(item), pretty_print=True)
-            count += 1
-            if advanced is not None and count % CHUNK == 0:
-                advanced(count)
-    if advanced is not None:
-        advanced(count)
+        for page in _pages(queryset, fields):
+            for row in page:
+                xf.write(build(row), pretty_print=True)
+            count += len(page)
     xf.write("\n")
     return count
 
 
-def _holder_id(pk: int) -> str:
-    # One prefix for persons and organisations: rights cite either.
-    return f"NSD-{pk}"
+def _holders(xf, tag: str, queryset: QuerySet, build) -> int:
+    count = 0
+    with xf.element(tag):
+        xf.write("\n")
+        for page in _pages(queryset, HOLDER_FIELDS):
+            documents = _related(
+                IdentityDocument.objects,
+                "holder_id",
+                [row["pk"] for row in page],
+                DOCUMENT_FIELDS,
+            )
+            for row in page:
+                xf.write(build(row, documents.get(row["pk"], [])), pretty_print=True)
+            count += len(page)
+    xf.write("\n")
+    return count
 
 
-def _documents(parent, tag: str, kind_tag: str, user: LandUser) -> None:
-    documents = list(user.documents.all())
-    if not documents:
-        return
-    collection = etree.SubElement(parent, f"{tag}Collection")
-    for document in sorted(documents, key=lambda d: d.pk):
-        element = etree.SubElement(collection, tag)
-        _add(element, kind_tag, DOCUMENT_KIND_CODES[document.kind])
-        _add(element, "soGiayTo", document.number)
-        _add(element, "ngayCap", document.issue_date)
-        _add(element, "noiCap", document.issuer)
-
-
-def _person(user: LandUser) -> etree._Element:
-    element = etree.Element("CaNhan")
-    _add(element, "caNhanID", _holder_id(user.pk))
-    _add(element, "hoTen", user.full_name)
-    _add(element, "namSinh", user.birth_year)
-    _add(element, "diaChi", user.address)
-    _add(element, "maDoiTuongSuDung", user.object_type and user.object_type.code)
-    _documents(element, "GiayToTuyThan", "loaiGiayToTuyThan", user)
-    return element
-
-
-def _organisation(user: LandUser) -> etree._Element:
-    element = etree.Element("ToChuc")
-    _add(element, "toChucID", _holder_id(user.pk))
-    _add(element, "tenToChuc", user.full_name)
-    _add(element, "diaChi", user.address)
-    _add(element, "maDoiTuongSuDung", user.object_type and user.object_type.code)
-    _documents(element, "GiayToToChuc", "loaiGiayTo", user)
-    return element
-
-
-def _certificate(certificate: Certificate) -> etree._Element:
-    element = etree.Element("GiayChungNhan")
-    _add(element, "giayChungNhanID", f"GCN-{certificate.pk}")
-    _add(element, "soVaoSo", certificate.register_number)
-    _add(element, "soPhatHanh", certificate.serial_number)
-    _add(element, "ngayCap", certificate.issue_date)
-    _add(element, "coQuanCap", certificate.issuer)
-    _add(element, "trangThai", CERTIFICATE_STATUS_CODES[certificate.status])
-    return element
-
-
-def _right(right: Right) -> etree._Element:
-    element = etree.Element("QuyenSuDungDat")
-    _add(element, "quyenSuDungDatID", f"QSD-{right.pk}")
-    _add(element, "thuaDatID", f"TD-{right.parcel_id}")
-    _add(element, "doiTuongID", _holder_id(right.holder_id))
-    if right.certificate_id:
-        _add(element, "giayChungNhanID", f"GCN-{right.certificate_id}")
-    _add(element, "tyLe", right.share)
-    _add(element, "nguonGoc", right.origin)
-    return element
-
-
-def _purpose(parent, purpose: LandUsePurpose) -> None:
-    element = etree.SubElement(parent, "MucDichSuDungDat")
-    code = purpose.land_use_type
-    _add(element, "loaiDat", code.code, danhMuc=code.catalogue)
-    _add(element, "dienTich", purpose.area_m2)
-    if purpose.long_term or purpose.term_end:
-        term = etree.SubElement(element, "thoiHanSuDung")
-        if purpose.long_term:
-            etree.SubElement(term, "lauDai")
-        else:
-            _add(term, "denNgay", purpose.term_end)
-
-
-def _parcel(parcel: Parcel) -> etree._Element:
-    ident = f"TD-{parcel.pk}"
-    sheet = parcel.map_sheet
-    element = etree.Element("DC_ThuaDat")
-    _add(element, "thuaDatID", ident)
-    _add(element, "maDVHCXa", sheet.commune.code, danhMuc=sheet.commune.catalogue)
-    _add(element, "soHieuToBanDo", sheet.number)
-    _add(element, "soThuTuThua", parcel.parcel_number)
-    _add(element, "dienTich", parcel.computed_area_m2)
-    _add(element, "dienTichPhapLy", parcel.legal_area_m2)
-    _add(element, "diaChi", parcel.address)
-    _add(element, "maDinhDanhThua", parcel.uid)
-    _add(
-        element,
-        "maDVHCXaHienTai",
-        parcel.commune.code,
-        danhMuc=parcel.commune.catalogue,
-    )
-    _add(element, "tyLeBanDo", sheet.scale)
-    purposes = etree.SubElement(element, "MucDichSuDungDatCollection")
-    for purpose in parcel.purposes.all():
-        _purpose(purposes, purpose)
-    boundary = etree.SubElement(element, "hinhThua")
-    geom = shapely.from_wkb(bytes(parcel.geom.wkb))
-    boundary.append(
-        gml.multisurface_element(
-            geom, parcel.geom.srid or settings.LIS_STORAGE_SRID, f"{ident}.HT"
-        )
-    )
-    return element
+def _parcels(xf, parcels: QuerySet, total: int, progress: Progress) -> int:
+    srid = settings.LIS_STORAGE_SRID
+    count = 0
+    progress("write", 0, total)
+    with xf.element("ThuaDatCollection"):
+        xf.write("\n")
+        for page in _pages(parcels.annotate(wkb=AsWKB("geom")), PARCEL_FIELDS):
+            purposes = _related(
+                LandUsePurpose.objects,
+                "parcel_id",
+                [row["pk"] for row in page],
+                PURPOSE_FIELDS,
+            )
+            geoms = shapely.from_wkb([bytes(row["wkb"]) for row in page])
+            for row, geom in zip(page, geoms, strict=True):
+                element = elements.parcel(row, purposes.get(row["pk"], []), geom, srid)
+                xf.write(element, pretty_print=True)
+            count += len(page)
+            progress("write", count, total)
+    xf.write("\n")
+    return count

@@ -10,7 +10,6 @@ longitude), as GDAL writes it.
 import functools
 import re
 
-import numpy as np
 import shapely
 from django.utils.translation import gettext as _
 from lxml import etree
@@ -59,55 +58,64 @@ def parse_srs_name(name: str) -> tuple[CRS, bool]:
     return crs, authority_order and _northing_first(crs)
 
 
-def _ring(element, swap: bool, label: str) -> np.ndarray:
-    positions = element.find(f"{GML}LinearRing/{GML}posList")
+def _ring_wkt(ring, swap: bool, label) -> str:
+    """The WKT of one gml:exterior or gml:interior; `label()` names it."""
+    positions = ring.find(f"{GML}LinearRing/{GML}posList")
     dimension = positions.get("srsDimension", "2")
     if dimension != "2":
         raise GeometryReadError(
             _("%(ring)s has %(dimension)s ordinates per position; the import reads 2")
-            % {"ring": label, "dimension": dimension}
+            % {"ring": label(), "dimension": dimension}
         )
+    ordinates = (positions.text or "").split()
+    if len(ordinates) % 2:
+        raise GeometryReadError(
+            _("%(ring)s holds an odd number of ordinates") % {"ring": label()}
+        )
+    xs, ys = ordinates[0::2], ordinates[1::2]
+    if swap:
+        xs, ys = ys, xs
     try:
-        values = np.array((positions.text or "").split(), dtype=float)
+        closed = len(xs) >= 4 and (float(xs[0]), float(ys[0])) == (
+            float(xs[-1]),
+            float(ys[-1]),
+        )
     except ValueError as err:
         raise GeometryReadError(
-            _("%(ring)s holds a value that is not a number") % {"ring": label}
+            _("%(ring)s holds a value that is not a number") % {"ring": label()}
         ) from err
-    if len(values) % 2:
-        raise GeometryReadError(
-            _("%(ring)s holds an odd number of ordinates") % {"ring": label}
-        )
-    xy = values.reshape(-1, 2)
-    if swap:
-        xy = xy[:, ::-1]
-    if len(xy) < 4 or not np.array_equal(xy[0], xy[-1]):
+    if not closed:
         raise GeometryReadError(
             _("%(ring)s is not closed: its last position must repeat its first")
-            % {"ring": label}
+            % {"ring": label()}
         )
-    return xy
+    return "(" + ", ".join(map(" ".join, zip(xs, ys, strict=True))) + ")"
 
 
-def read_multisurface(surface, swap: bool) -> shapely.MultiPolygon:
-    """Build the polygons of a gml:MultiSurface element."""
+def multisurface_wkt(surface, swap: bool) -> str:
+    """The WKT MULTIPOLYGON of a gml:MultiSurface element.
+
+    Text, not shapely objects: a batch of boundaries is then built at once
+    (`shapely.from_wkt`), as the map import builds its own.
+    """
     polygons = []
     for number, polygon in enumerate(surface.iter(f"{GML}Polygon"), start=1):
-        shell = _ring(
-            polygon.find(f"{GML}exterior"),
-            swap,
-            _("the outer ring of polygon %(number)d") % {"number": number},
-        )
-        holes = [
-            _ring(
-                interior,
-                swap,
-                _("inner ring %(ring)d of polygon %(number)d")
-                % {"ring": index, "number": number},
-            )
-            for index, interior in enumerate(polygon.findall(f"{GML}interior"), start=1)
-        ]
-        polygons.append(shapely.Polygon(shell, holes))
-    return shapely.MultiPolygon(polygons)
+
+        def outer(number=number) -> str:
+            return _("the outer ring of polygon %(number)d") % {"number": number}
+
+        rings = [_ring_wkt(polygon.find(f"{GML}exterior"), swap, outer)]
+        for index, interior in enumerate(polygon.iterfind(f"{GML}interior"), 1):
+
+            def inner(index=index, number=number) -> str:
+                return _("inner ring %(ring)d of polygon %(number)d") % {
+                    "ring": index,
+                    "number": number,
+                }
+
+            rings.append(_ring_wkt(interior, swap, inner))
+        polygons.append("(" + ", ".join(rings) + ")")
+    return "MULTIPOLYGON (" + ", ".join(polygons) + ")"
 
 
 def _pos_list(parent, ring: shapely.LinearRing, swap: bool) -> None:

@@ -1,13 +1,13 @@
 """Reading an exchange file as the parcel importer reads a map file.
 
 `open_source` checks the file (safety, well-formedness, each record
-against the schema: `validation`) and returns the `SourceInfo` the import
-machinery expects; `read_batches` streams the parcels as `Batch`es of rows
-under the importer's field names, with their boundaries, so that an XML
-file meets the same checks and the same writer as a map file. The second
-pass also validates what only the whole document shows (collection order,
-keys, references); its errors refuse the file after the last batch, before
-anything is written.
+against the schema, identifiers and references: `validation`) and returns
+the `SourceInfo` the import machinery expects; `read_batches` streams the
+parcels as `Batch`es of rows under the importer's field names, with their
+boundaries, so that an XML file meets the same checks and the same writer
+as a map file. The second pass also validates what only the whole
+document shows (the order and number of the collections); its errors
+refuse the file after the last batch, before anything is written.
 """
 
 from collections import Counter
@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import shapely
 from django.utils.translation import gettext as _
 from lxml import etree
+from shapely.errors import GEOSException
 
 from lis.exchange.errors import ImportRefusedError
 from lis.exchange.national_xml import gml, parsing
@@ -123,16 +125,15 @@ class _Batcher:
         for row in rows:
             unread.update(row.unread)
         self.unread = Counter()
+        geometries, errors = _geometries(rows)
         batch = XmlBatch(
             start=self.start,
-            geometries=np.array([r.geometry for r in rows], dtype=object),
+            geometries=geometries,
             columns={
                 name: np.array([r.values.get(name) for r in rows], dtype=object)
                 for name in self.columns
             },
-            geometry_errors={
-                i: r.geometry_error for i, r in enumerate(rows) if r.geometry_error
-            },
+            geometry_errors=errors,
             unit_catalogue=rows[0].unit_catalogue,
             land_use_catalogue=rows[0].land_use_catalogue,
             problems={i: r.problems for i, r in enumerate(rows) if r.problems},
@@ -140,6 +141,20 @@ class _Batcher:
         )
         self.start += len(rows)
         return batch
+
+
+def _geometries(rows: list[ParcelRow]) -> tuple[np.ndarray, dict[int, str]]:
+    """Build a batch's boundaries at once; a row's reading error is kept."""
+    wkts = np.array([r.wkt for r in rows], dtype=object)
+    geometries = shapely.from_wkt(wkts, on_invalid="ignore")
+    errors = {i: r.geometry_error for i, r in enumerate(rows) if r.geometry_error}
+    for index in np.flatnonzero(shapely.is_missing(geometries)):
+        if rows[index].wkt is not None:
+            try:
+                shapely.from_wkt(rows[index].wkt)
+            except GEOSException as err:
+                errors[int(index)] = str(err)
+    return geometries, errors
 
 
 def read_batches(

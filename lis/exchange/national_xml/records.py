@@ -17,6 +17,15 @@ def text(element, path: str) -> str | None:
     return found.strip() or None
 
 
+def children(element) -> dict[str, str | None]:
+    """The stripped texts of an element's children, by tag (one pass)."""
+    return {
+        child.tag: (child.text or "").strip() or None
+        for child in element
+        if isinstance(child.tag, str)
+    }
+
+
 @dataclass(frozen=True)
 class DocumentRecord:
     kind: str  # LoaiGiayTo code
@@ -91,74 +100,74 @@ class Register:
             "QuyenSuDungDat": self._right,
             "HoSoDangKyDatDai": self._dossier,
         }[element.tag]
-        self._count_unread(element)
-        handler(element)
+        values = children(element)
+        self._count_unread(element.tag, values)
+        handler(element, values)
 
-    def _count_unread(self, element) -> None:
-        for child in element.iter():
-            unread = UNREAD.get(child.tag, ())
-            for name in unread:
-                if text(child, name) is not None:
-                    self.unread[f"{child.tag}/{name}"] += 1
+    def _count_unread(self, tag: str, values: dict) -> None:
+        for name in UNREAD.get(tag, ()):
+            if values.get(name) is not None:
+                self.unread[f"{tag}/{name}"] += 1
 
     def _documents(self, element, collection: str, kind: str) -> tuple:
-        return tuple(
-            DocumentRecord(kind=text(doc, kind), number=text(doc, "soGiayTo"))
-            for doc in element.iterfind(collection)
-        )
+        documents = []
+        for document in element.iterfind(collection):
+            values = children(document)
+            self._count_unread(document.tag, values)
+            documents.append(
+                DocumentRecord(kind=values[kind], number=values["soGiayTo"])
+            )
+        return tuple(documents)
 
-    def _person(self, element) -> None:
-        ident = text(element, "caNhanID")
+    def _person(self, element, values: dict) -> None:
+        ident = values["caNhanID"]
         self.holders[ident] = HolderRecord(
             ident=ident,
             organisation=False,
-            name=text(element, "hoTen"),
-            birth_year=text(element, "namSinh"),
-            object_code=text(element, "maDoiTuongSuDung"),
+            name=values["hoTen"],
+            birth_year=values.get("namSinh"),
+            object_code=values.get("maDoiTuongSuDung"),
             documents=self._documents(
                 element, "GiayToTuyThanCollection/GiayToTuyThan", "loaiGiayToTuyThan"
             ),
         )
 
-    def _organisation(self, element) -> None:
-        ident = text(element, "toChucID")
+    def _organisation(self, element, values: dict) -> None:
+        ident = values["toChucID"]
         self.holders[ident] = HolderRecord(
             ident=ident,
             organisation=True,
-            name=text(element, "tenToChuc"),
+            name=values["tenToChuc"],
             birth_year=None,
-            object_code=text(element, "maDoiTuongSuDung"),
+            object_code=values.get("maDoiTuongSuDung"),
             documents=self._documents(
                 element, "GiayToToChucCollection/GiayToToChuc", "loaiGiayTo"
             ),
         )
 
-    def _couple(self, element) -> None:
-        self.couples[text(element, "voChongID")] = (
-            text(element, "voID"),
-            text(element, "chongID"),
-        )
+    def _couple(self, element, values: dict) -> None:
+        self.couples[values["voChongID"]] = (values["voID"], values["chongID"])
 
-    def _certificate(self, element) -> None:
-        ident = text(element, "giayChungNhanID")
+    def _certificate(self, element, values: dict) -> None:
+        ident = values["giayChungNhanID"]
         self.certificates[ident] = CertificateRecord(
             ident=ident,
-            serial=text(element, "soPhatHanh"),
-            register_number=text(element, "soVaoSo"),
-            issue_date=text(element, "ngayCap"),
-            status=text(element, "trangThai"),
+            serial=values["soPhatHanh"],
+            register_number=values.get("soVaoSo"),
+            issue_date=values["ngayCap"],
+            status=values.get("trangThai"),
         )
 
-    def _right(self, element) -> None:
-        self.rights[text(element, "thuaDatID")].append(
+    def _right(self, element, values: dict) -> None:
+        self.rights[values["thuaDatID"]].append(
             RightRecord(
-                holder=text(element, "doiTuongID"),
-                certificate=text(element, "giayChungNhanID"),
-                share=text(element, "tyLe"),
+                holder=values["doiTuongID"],
+                certificate=values.get("giayChungNhanID"),
+                share=values.get("tyLe"),
             )
         )
 
-    def _dossier(self, element) -> None:
+    def _dossier(self, element, values: dict) -> None:
         self.dossiers += 1
 
     def holders_of(self, right: RightRecord) -> list[HolderRecord | None]:

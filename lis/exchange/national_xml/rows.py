@@ -11,10 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-import shapely
 from django.utils.translation import gettext as _
 from pyproj import CRS
-from shapely.errors import GEOSException
 
 from lis.cadastre.errors import InvalidDocumentNumberError
 from lis.cadastre.identity import infer_document_kind
@@ -29,6 +27,7 @@ from lis.exchange.national_xml.records import (
     CertificateRecord,
     HolderRecord,
     Register,
+    children,
     text,
 )
 from lis.exchange.national_xml.schema import GML
@@ -54,7 +53,7 @@ class ParcelRow:
     values: dict[str, str | None]
     unit_catalogue: str | None
     land_use_catalogue: str
-    geometry: shapely.Geometry | None = None
+    wkt: str | None = None
     geometry_error: str | None = None
     problems: list[Problem] = field(default_factory=list)
     unread: Counter = field(default_factory=Counter)
@@ -75,15 +74,15 @@ class RowBuilder:
         self.crs = crs
 
     def build(self, element) -> ParcelRow:
-        commune = element.find("maDVHCXa")
-        declared = commune.get("danhMuc")
+        values = children(element)
+        declared = element.find("maDVHCXa").get("danhMuc")
         row = ParcelRow(
             values={
-                "maDVHCXa": text(element, "maDVHCXa"),
-                "soHieuToBanDo": text(element, "soHieuToBanDo"),
-                "soThuTuThua": text(element, "soThuTuThua"),
-                "diaChi": text(element, "diaChi"),
-                "tyLe": text(element, "tyLeBanDo"),
+                "maDVHCXa": values["maDVHCXa"],
+                "soHieuToBanDo": values["soHieuToBanDo"],
+                "soThuTuThua": values["soThuTuThua"],
+                "diaChi": values.get("diaChi"),
+                "tyLe": values.get("tyLeBanDo"),
             },
             unit_catalogue=declared or self.named_unit_catalogue,
             land_use_catalogue=LandUseCatalogue.TT08_2024,
@@ -102,14 +101,14 @@ class RowBuilder:
                 )
             )
         for name in DERIVED:
-            if text(element, name) is not None:
+            if values.get(name) is not None:
                 row.unread[f"DC_ThuaDat/{name}"] += 1
-        self._purpose(element, row)
-        self._holders(self.register.rights.get(text(element, "thuaDatID"), []), row)
+        self._purpose(element, values.get("dienTichPhapLy"), row)
+        self._holders(self.register.rights.get(values["thuaDatID"], []), row)
         self._geometry(element.find(f"hinhThua/{GML}MultiSurface"), row)
         return row
 
-    def _purpose(self, element, row: ParcelRow) -> None:
+    def _purpose(self, element, legal_area: str | None, row: ParcelRow) -> None:
         purposes = element.findall("MucDichSuDungDatCollection/MucDichSuDungDat")
         if len(purposes) > 1:
             # TODO(#3): several purposes need the mixed-use import of the
@@ -126,12 +125,13 @@ class RowBuilder:
                 )
             )
         purpose = purposes[0]
+        values = children(purpose)
         land_use = purpose.find("loaiDat")
         row.land_use_catalogue = land_use.get("danhMuc") or LandUseCatalogue.TT08_2024
-        row.values["loaiDat"] = text(purpose, "loaiDat")
+        row.values["loaiDat"] = values["loaiDat"]
         row.values["thoiHan"] = self._term(purpose)
-        purpose_area = text(purpose, "dienTich")
-        legal_area = text(element, "dienTichPhapLy") or purpose_area
+        purpose_area = values["dienTich"]
+        legal_area = legal_area or purpose_area
         row.values["dienTichPhapLy"] = legal_area
         if Decimal(purpose_area) != Decimal(legal_area):
             row.problems.append(
@@ -353,9 +353,8 @@ class RowBuilder:
                     )
                     % {"name": name, "first": self.crs.to_string()}
                 )
-            row.geometry = gml.read_multisurface(surface, swap)
-        except (GEOSException, ValueError) as err:
-            # GeometryReadError is a ValueError; shapely raises either.
+            row.wkt = gml.multisurface_wkt(surface, swap)
+        except gml.GeometryReadError as err:
             row.geometry_error = str(err)
 
 

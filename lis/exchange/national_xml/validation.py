@@ -5,10 +5,11 @@ syntax error met after a schema error as "no element found". So the file
 is checked in one streamed pass of its own: well-formedness first (line
 and column), then each record (ThongTinChung, CaNhan, DC_ThuaDat, ...)
 against its global declaration in the schema, with the record's lines,
-and the place of every element between records. What only the whole
-document shows (the order of the collections, keys and references
-between records) is validated while the file is read (`reader`), and
-reported without a line.
+the place of every element between records, and the identifiers and
+references between records (`references`). What else only the whole
+document shows (the order and number of the collections, the root's
+attribute) is validated while the file is read (`reader`), and reported
+without a line.
 """
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from lxml import etree
 from lis.exchange.errors import ImportRefusedError
 from lis.exchange.national_xml import parsing
 from lis.exchange.national_xml.errors import SchemaInvalidError
+from lis.exchange.national_xml.references import References
 from lis.exchange.national_xml.schema import (
     COLLECTIONS,
     GML,
@@ -72,6 +74,7 @@ class _Scan:
         self.parcels = 0
         self.srs_name: str | None = None
         self.checked_root = False
+        self.references = References(self.error)
 
     def full(self) -> bool:
         return len(self.errors) > MAX_LISTED_ERRORS
@@ -113,9 +116,10 @@ class _Scan:
 
     def record(self, element) -> None:
         self.placed(element, _PARENT_OF[element.tag])
-        if not self.schema.validate(element):
-            for entry in self.schema.error_log:
-                self.error(entry.line, schema_message(entry))
+        valid = self.schema.validate(element)
+        for entry in [] if valid else self.schema.error_log:
+            self.error(entry.line, schema_message(entry))
+        self.references.check(element, valid)
         if element.tag == PARCEL:
             self.parcels += 1
             if self.srs_name is None:
@@ -167,6 +171,7 @@ def inspect_file(path: Path, progress: parsing.Progress) -> FileFacts:
         stream.close()
     if not scan.checked_root:
         scan.check_root(context.root)
+    scan.references.finish()
     if scan.errors:
         raise refuse(scan.errors)
     return FileFacts(
@@ -178,11 +183,7 @@ def inspect_file(path: Path, progress: parsing.Progress) -> FileFacts:
 
 
 def validate_file(path: Path, progress: parsing.Progress) -> FileFacts:
-    """Validate the whole file against the schema, records and document.
-
-    Raises like `inspect_file`; errors only the whole document shows (keys,
-    references, collection order) are listed without a line.
-    """
+    """Validate a file against the whole schema: records, then the document."""
     facts = inspect_file(path, progress)
     etree.clear_error_log()
     with path.open("rb") as stream:

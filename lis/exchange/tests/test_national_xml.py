@@ -1,6 +1,7 @@
 """The national XML exchange (issue #3): safe parsing, the schema, export,
 import, and the round trip between them."""
 
+import re
 import socket
 from decimal import Decimal
 
@@ -300,7 +301,7 @@ def test_file_of_another_kind_is_refused_by_its_root(tmp_path):
     ]
 
 
-def test_reference_to_an_undefined_holder_is_refused_by_the_schema(tmp_path):
+def test_reference_to_an_undefined_holder_is_refused_with_its_line(tmp_path):
     text = xml.exchange_document(
         [xml.parcel("TD-1", 1, 1)],
         persons=[_person(*AN)],
@@ -312,8 +313,64 @@ def test_reference_to_an_undefined_holder_is_refused_by_the_schema(tmp_path):
         _import(path)
 
     assert caught.value.errors == [
-        "element 'QuyenSuDungDat': No match found for key-sequence ['CN-9'] of"
-        " keyref 'doiTuongCuaQuyen'"
+        f"line {xml.line_of(text, '<doiTuongID>CN-9')}: doiTuongID CN-9 names no"
+        " CaNhan/ToChuc/VoChong of the file"
+    ]
+    assert Parcel.objects.count() == 0
+
+
+def test_right_on_a_parcel_the_file_lacks_is_refused_with_its_line(tmp_path):
+    text = xml.exchange_document(
+        [xml.parcel("TD-1", 1, 1)],
+        persons=[_person(*AN)],
+        rights=[xml.right("TD-7", "CN-1")],
+    )
+    path = xml.write_exchange_file(tmp_path / "ref.xml", text)
+
+    with pytest.raises(SchemaInvalidError) as caught:
+        _import(path)
+
+    assert caught.value.errors == [
+        f"line {xml.line_of(text, '<thuaDatID>TD-7')}: thuaDatID TD-7 names no"
+        " DC_ThuaDat of the file"
+    ]
+
+
+def test_identifier_used_twice_is_refused_with_both_lines(tmp_path):
+    text = xml.exchange_document(
+        [xml.parcel("TD-1", 1, 1), xml.parcel("TD-1", 1, 2, geom=square(1))]
+    )
+    path = xml.write_exchange_file(tmp_path / "twice.xml", text)
+
+    with pytest.raises(SchemaInvalidError) as caught:
+        _import(path)
+
+    first = xml.line_of(text, "<thuaDatID>TD-1")
+    second = text.count("\n", 0, text.rindex("<thuaDatID>TD-1")) + 1
+    assert caught.value.errors == [
+        f"line {second}: thuaDatID TD-1 is already the identifier of line {first}"
+    ]
+
+
+def test_collections_out_of_order_are_refused_by_the_schema(tmp_path):
+    text = xml.exchange_document(
+        [xml.parcel("TD-1", 1, 1)],
+        certificates=[xml.certificate("G-1", "BĐ 123456")],
+    )
+    certificates = text[
+        text.index("<GiayChungNhanCollection>") : text.index("<ThuaDatCollection>")
+    ]
+    text = text.replace(certificates, "").replace(
+        "</ThuaDatCollection>\n", "</ThuaDatCollection>\n" + certificates
+    )
+    path = xml.write_exchange_file(tmp_path / "order.xml", text)
+
+    with pytest.raises(SchemaInvalidError) as caught:
+        _import(path)
+
+    assert caught.value.errors == [
+        "element 'GiayChungNhanCollection': This element is not expected."
+        " Expected is ( HoSoDangKyDatDaiCollection )"
     ]
     assert Parcel.objects.count() == 0
 
@@ -946,6 +1003,25 @@ def test_round_trip_notes_what_is_computed_again(tmp_path, cadastre, officer):
         "DC_ThuaDat/maDinhDanhThua: 4 values not read, computed again from the"
         " boundary.",
     ]
+
+
+def test_export_failing_the_schema_leaves_no_file(tmp_path, cadastre, officer):
+    LandUsePurpose.objects.filter(parcel__parcel_number=2).delete()
+    path = tmp_path / "out.xml"
+
+    with pytest.raises(ExportRefusedError) as caught:
+        _export(path, officer)
+
+    assert re.fullmatch(
+        r"The written file failed the schema; nothing was exported\. The file does"
+        r" not follow the exchange schema lis-dulieudatdai-1\.0\.xsd:\nline \d+:"
+        r" element 'MucDichSuDungDatCollection': Missing child element\(s\)\."
+        r" Expected is \( MucDichSuDungDat \)",
+        str(caught.value.message),
+    )
+    assert list(tmp_path.glob("*.xml")) == []
+    assert list(tmp_path.glob(".*.part")) == []
+    assert AuditRecord.objects.filter(action="xml.export").count() == 0
 
 
 def test_export_of_an_empty_selection_writes_nothing(tmp_path, cadastre, officer):

@@ -5,7 +5,6 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lis.admin_units.models import UnitCatalogue
 from lis.core.errors import DomainError
@@ -14,10 +13,13 @@ from lis.exchange.national_xml.exporter import XmlExportOptions, export_xml
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Write parcels with their land users, rights and certificates as a"
-        " national exchange file (XML, schema lis-dulieudatdai-1.0.xsd)."
-    )
+    @property
+    def help(self) -> str:
+        # A lazy string here breaks argparse's --help; translate on use.
+        return _(
+            "Write parcels with their land users, rights and certificates as a"
+            " national exchange file (XML, schema lis-dulieudatdai-1.0.xsd)."
+        )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("--output", type=Path, required=True)

@@ -5,7 +5,6 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lis.admin_units.models import UnitCatalogue
 from lis.core.errors import DomainError
@@ -15,10 +14,13 @@ from lis.exchange.parcel_import.service import ImportMode, ImportReport
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Import parcels, land users, rights and certificates from a national"
-        " exchange file (XML, schema lis-dulieudatdai-1.0.xsd)."
-    )
+    @property
+    def help(self) -> str:
+        # A lazy string here breaks argparse's --help; translate on use.
+        return _(
+            "Import parcels, land users, rights and certificates from a national"
+            " exchange file (XML, schema lis-dulieudatdai-1.0.xsd)."
+        )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
