@@ -47,8 +47,10 @@ Progress = Callable[[str, int, int], None]
 
 
 def check_size(path: Path) -> int:
-    """Return the file's size, or refuse it if over the limit."""
+    """Return the file's size, or refuse it if empty or over the limit."""
     size = path.stat().st_size
+    if size == 0:
+        raise MalformedXMLError(_("The file is empty."))
     if size > MAX_FILE_BYTES:
         raise UnsafeXMLError(
             _(

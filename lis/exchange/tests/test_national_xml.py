@@ -1,6 +1,7 @@
 """The national XML exchange (issue #3): safe parsing, the schema, export,
 import, and the round trip between them."""
 
+import importlib
 import re
 import socket
 from decimal import Decimal
@@ -22,6 +23,7 @@ from lis.cadastre.models import (
 )
 from lis.core import crs
 from lis.core.models import AuditRecord
+from lis.exchange.errors import ImportRefusedError
 from lis.exchange.national_xml import parsing
 from lis.exchange.national_xml.errors import (
     ExportRefusedError,
@@ -236,6 +238,29 @@ def test_text_that_is_not_xml_is_reported_as_malformed(tmp_path):
     )
 
 
+def test_empty_file_is_refused_as_empty(tmp_path):
+    path = xml.write_exchange_file(tmp_path / "empty.xml", "")
+
+    message = _refusal(path, MalformedXMLError)
+
+    assert message == "The file is empty."
+
+
+def test_truncated_file_is_reported_where_it_ends(tmp_path):
+    text = xml.one_parcel_document()
+    path = xml.write_exchange_file(
+        tmp_path / "cut.xml", text[: text.index("<hinhThua>")]
+    )
+
+    message = _refusal(path, MalformedXMLError)
+
+    line = xml.line_of(text, "<hinhThua>")
+    assert message == (
+        f"The file is not well-formed XML: line {line}, column 1: Premature end of"
+        f" data in tag DC_ThuaDat line {xml.line_of(text, '<DC_ThuaDat>')}"
+    )
+
+
 def test_schema_invalid_value_is_reported_with_its_line(tmp_path):
     text = xml.exchange_document(
         [xml.parcel("TD-1", 1, 1), xml.parcel("TD-2", 1, "abc", geom=square(1))]
@@ -299,6 +324,15 @@ def test_file_of_another_kind_is_refused_by_its_root(tmp_path):
     assert caught.value.errors == [
         "line 2: the root element is 'kml'; an exchange file's is 'DuLieuDatDai'"
     ]
+
+
+def test_file_without_parcels_is_refused(tmp_path):
+    text = xml.exchange_document([])
+    path = xml.write_exchange_file(tmp_path / "empty.xml", text)
+
+    message = _refusal(path, ImportRefusedError)
+
+    assert message == "The file holds no parcels (DC_ThuaDat)."
 
 
 def test_reference_to_an_undefined_holder_is_refused_with_its_line(tmp_path):
@@ -1069,3 +1103,14 @@ def test_export_outside_a_transaction_reads_one_snapshot(tmp_path, officer):
     assert (result.parcels, result.rights) == (4, 4)
     schema = etree.XMLSchema(etree.parse(str(SCHEMA_FILE)))
     assert schema.validate(etree.parse(str(path)))
+
+
+@pytest.mark.parametrize("name", ["export_xml", "import_xml"])
+def test_commands_explain_themselves_in_their_help(name):
+    module = importlib.import_module(f"lis.exchange.management.commands.{name}")
+
+    text = module.Command().create_parser("lis", name).format_help()
+
+    assert "national exchange file (XML, schema lis-dulieudatdai-1.0.xsd)" in " ".join(
+        text.split()
+    )
