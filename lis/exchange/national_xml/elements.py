@@ -15,6 +15,7 @@ from lis.exchange.national_xml.codes import (
     CERTIFICATE_STATUS_CODES,
     DOCUMENT_KIND_CODES,
 )
+from lis.exchange.national_xml.errors import ExportRefusedError
 
 
 def _add(parent, tag: str, value: object, **attributes: str) -> None:
@@ -22,7 +23,18 @@ def _add(parent, tag: str, value: object, **attributes: str) -> None:
     if value is None or value == "":
         return
     child = etree.SubElement(parent, tag, attributes)
-    child.text = str(value)
+    try:
+        child.text = str(value)
+    except ValueError as err:
+        # Control characters cannot be written in XML 1.0; imports refuse
+        # them, but data entered otherwise may hold them.
+        raise ExportRefusedError(
+            _(
+                "A %(element)s of a %(record)s holds control characters, which XML"
+                " cannot carry; correct it before exporting."
+            )
+            % {"element": tag, "record": parent.tag}
+        ) from err
 
 
 def holder_id(pk: int) -> str:

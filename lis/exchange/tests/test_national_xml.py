@@ -1058,6 +1058,25 @@ def test_export_failing_the_schema_leaves_no_file(tmp_path, cadastre, officer):
     assert AuditRecord.objects.filter(action="xml.export").count() == 0
 
 
+def test_export_refuses_control_characters_xml_cannot_carry(
+    tmp_path, cadastre, officer
+):
+    LandUser.objects.filter(full_name="Lê Văn Cường").update(
+        full_name="Lê Văn\x07Cường"
+    )
+    path = tmp_path / "out.xml"
+
+    with pytest.raises(ExportRefusedError) as caught:
+        _export(path, officer)
+
+    assert str(caught.value.message) == (
+        "A hoTen of a CaNhan holds control characters, which XML cannot carry;"
+        " correct it before exporting."
+    )
+    assert list(tmp_path.glob("*.xml")) == []
+    assert list(tmp_path.glob(".*.part")) == []
+
+
 def test_export_of_an_empty_selection_writes_nothing(tmp_path, cadastre, officer):
     path = tmp_path / "out.xml"
 
