@@ -95,10 +95,12 @@ def _geojson_crs(fmt: str, crs_srid: int | None) -> int | None:
         return WGS84_SRID if fmt == ExportFormat.GEOJSON else None
     if fmt != ExportFormat.GEOJSON:
         raise ExportRefusedError(
-            _("A coordinate system can be chosen for GeoJSON only; %(format)s files"
-              " are written in EPSG:%(srid)s.")
+            _(
+                "A coordinate system can be chosen for GeoJSON only; %(format)s"
+                " files are written in EPSG:%(srid)s."
+            )
             % {"format": fmt, "srid": storage}
-        )  # fmt: skip
+        )
     if crs_srid not in (WGS84_SRID, storage):
         raise ExportRefusedError(
             _("GeoJSON is written in EPSG:%(wgs84)s (RFC 7946) or EPSG:%(srid)s.")
