@@ -23,6 +23,7 @@ PROGRESS_SECONDS = 24 * 3600
 PHASE_LABELS = {
     "queued": gettext_lazy("waiting"),
     "read": gettext_lazy("reading"),
+    "validate": gettext_lazy("validating"),
     "check": gettext_lazy("checking"),
     "write": gettext_lazy("saving"),
 }

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lis.accounts.roles import READER, REGISTRATION_OFFICER, ROLE_NAMES, ensure_roles
 from lis.core import audit
@@ -23,7 +22,9 @@ DEMO_ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Create the demo accounts (passwords are printed once).")
+    @property
+    def help(self) -> str:
+        return _("Create the demo accounts (passwords are printed once).")
 
     def handle(self, *args, **options) -> None:
         groups = ensure_roles()

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from lis.admin_units.models import UnitCatalogue
@@ -69,9 +69,9 @@ def _area_m2(value: str | None) -> Decimal | None:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Export parcels to GeoPackage, Shapefile, GeoJSON, DXF, CSV or XLSX."
-    )
+    @property
+    def help(self) -> str:
+        return _("Export parcels to GeoPackage, Shapefile, GeoJSON, DXF, CSV or XLSX.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(

@@ -5,7 +5,6 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from lis.admin_units.models import UnitCatalogue
@@ -48,7 +47,9 @@ class ConsoleProgress:
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Import parcels from a Shapefile, GeoPackage or GeoJSON file.")
+    @property
+    def help(self) -> str:
+        return _("Import parcels from a Shapefile, GeoPackage or GeoJSON file.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)
@@ -70,7 +71,9 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--text-layer",
-            help=_("CAD layer(s) or DGN level(s) of the parcel labels, comma-separated"),
+            help=_(
+                "CAD layer(s) or DGN level(s) of the parcel labels, comma-separated"
+            ),
         )
         parser.add_argument(
             "--srid",

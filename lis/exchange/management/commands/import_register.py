@@ -6,7 +6,6 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lis.admin_units.models import UnitCatalogue
 from lis.core.errors import DomainError
@@ -17,10 +16,12 @@ from lis.exchange.parcel_import.service import ImportMode, ImportReport
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Import the owners, rights and certificates of a land register (XLSX or"
-        " CSV) for parcels already in the cadastre."
-    )
+    @property
+    def help(self) -> str:
+        return _(
+            "Import the owners, rights and certificates of a land register (XLSX or"
+            " CSV) for parcels already in the cadastre."
+        )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)

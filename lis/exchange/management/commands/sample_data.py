@@ -10,7 +10,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lis.exchange.sample_data import (
     DEFAULT_SEED,
@@ -31,10 +30,13 @@ _FORMAT_OF_SUFFIX = {".gpkg": "gpkg", ".shp": "shp", ".geojson": "geojson"}
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Write a synthetic cadastral map (EPSG:9212) of real communes of former "
-        "Bình Phước, for the parcel import and demonstrations."
-    )
+    @property
+    def help(self) -> str:
+        return _(
+            "Write a synthetic cadastral map (EPSG:9212) of real communes of former "
+            "Bình Phước, for the parcel import and demonstrations."
+        )
+
     # Writes a file only: no database, so no system checks (and no gis.W001).
     requires_system_checks = ()
 

@@ -12,11 +12,12 @@ import time
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 
 class Command(BaseCommand):
-    help = gettext_lazy("Serve LIS with gunicorn and run the background task consumer.")
+    @property
+    def help(self) -> str:
+        return _("Serve LIS with gunicorn and run the background task consumer.")
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(

@@ -7,7 +7,6 @@ files and compares, and writes nothing.
 from django.core.management.base import BaseCommand
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lis.admin_units.services.data_files import LoadReport
 from lis.admin_units.services.loading import load_admin_units
@@ -15,9 +14,9 @@ from lis.reference.services.loading import load_code_lists
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
-        "Load the administrative units and code lists shipped with LIS."
-    )
+    @property
+    def help(self) -> str:
+        return _("Load the administrative units and code lists shipped with LIS.")
 
     def handle(self, *args: object, **options: object) -> None:
         reports = [load_admin_units(), *load_code_lists()]
