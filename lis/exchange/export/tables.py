@@ -28,6 +28,8 @@ from lis.exchange.export.vector import Written, prj_with_datum_shift
 from lis.portal.coordinates import vertex_rings
 
 GEOMETRY_COLUMN = "WKT"
+# The CRS of a table's coordinates, a column coordinate-table readers know.
+CRS_COLUMN = "EPSG"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Excel keeps at most 32,767 characters in a cell.
 XLSX_CELL_CHARACTERS = 32_767
@@ -141,7 +143,7 @@ class _Cells:
         return cells
 
 
-def _vertex_rows(row: ExportRow, cells: _Cells) -> Iterable[list]:
+def _vertex_rows(row: ExportRow, cells: _Cells, srid: int) -> Iterable[list]:
     key = [cells.value(row.values[name]) for name in VERTEX_COLUMNS[:3]]
     holes: dict[int, int] = {}
     for ring in vertex_rings(row.geos):
@@ -151,7 +153,9 @@ def _vertex_rows(row: ExportRow, cells: _Cells) -> Iterable[list]:
         for v in ring.vertices:
             # Coordinates as stored: a number format would cost a styled
             # cell per coordinate, and spreadsheets show them whole.
-            yield key + [ring.polygon, hole, v.number, v.north_m, v.east_m, v.edge_m]
+            yield key + [
+                ring.polygon, hole, v.number, v.north_m, v.east_m, v.edge_m, srid
+            ]  # fmt: skip
 
 
 class _Sheets:
@@ -185,22 +189,25 @@ def write_xlsx(
     """XLSX: sheet ThuaDat, one row per parcel with its WKT (VN-2000); sheet
     ToaDo, the vertex table as extracts print it (X northing, Y easting,
     clockwise from the north-west corner; `lo` 0 for an outer boundary,
-    1, 2, … for the holes of part `phan`). A sheet holds 1,048,576 rows:
-    longer tables go on in ThuaDat_2, ToaDo_2, …
+    1, 2, … for the holes of part `phan`). Both name their CRS in an EPSG
+    column. A sheet holds 1,048,576 rows: longer tables go on in
+    ThuaDat_2, ToaDo_2, …
 
     A WKT longer than a cell holds is left blank: the vertex table has it.
     """
     book = Workbook(write_only=True)
-    parcels = _Sheets(book, PARCEL_SHEET, [f.name for f in fields] + [GEOMETRY_COLUMN])
-    vertices = _Sheets(book, VERTEX_SHEET, list(VERTEX_COLUMNS))
+    parcels = _Sheets(
+        book, PARCEL_SHEET, [f.name for f in fields] + [GEOMETRY_COLUMN, CRS_COLUMN]
+    )
+    vertices = _Sheets(book, VERTEX_SHEET, [*VERTEX_COLUMNS, CRS_COLUMN])
     for row in rows:
         text = wkt(row.geom)
         cells = parcels.cells
         geometry = cells.text(text) if len(text) <= XLSX_CELL_CHARACTERS else None
         parcels.append(
-            [cells.value(row.values.get(f.name), f) for f in fields] + [geometry]
+            [cells.value(row.values.get(f.name), f) for f in fields] + [geometry, srid]
         )
-        for line in _vertex_rows(row, vertices.cells):
+        for line in _vertex_rows(row, vertices.cells, srid):
             vertices.append(line)
     book.save(path)
     return Written([path])

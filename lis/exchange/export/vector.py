@@ -35,7 +35,7 @@ WGS84_BATCH = 1000
 SHAPEFILE_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 FIELD_MAP_SUFFIX = ".fields.csv"
 DXF_BOUNDARY_LAYER = "THUA_DAT"
-DXF_NUMBER_LAYER = "SO_THUA"
+DXF_LABEL_LAYER = "NHAN_THUA"
 # Text height on paper, in metres: 2 mm at the sheet's scale.
 DXF_TEXT_HEIGHT_ON_PAPER = 0.002
 DXF_DEFAULT_SCALE = 1000
@@ -200,30 +200,38 @@ def write_shapefile(
     return Written(shapefile_parts(path), values.notes())
 
 
+def dxf_label(values: dict[str, object]) -> str:
+    """The label of a parcel as cadastral maps print it: number, land-use
+    code and legal area (decimal comma), one per line."""
+    lines = [str(values["soThuTuThua"])]
+    if values.get("loaiDat"):
+        lines.append(str(values["loaiDat"]))
+    if values.get("dienTich") is not None:
+        lines.append(f"{values['dienTich']:.1f}".replace(".", ","))
+    return "\n".join(lines)
+
+
 def _dxf_entities(row: ExportRow) -> Iterator[tuple[shapely.Geometry, dict]]:
     geom = row.geom
     yield geom, {"Layer": DXF_BOUNDARY_LAYER, "OGR_STYLE": "PEN(c:#000000)"}
-    number = str(row.values["soThuTuThua"])
+    text = dxf_label(row.values)
     scale = row.values.get("tyLe") or DXF_DEFAULT_SCALE
     height = DXF_TEXT_HEIGHT_ON_PAPER * scale
-    label = f'LABEL(f:"Arial",t:"{number}",s:{height:g}g,p:5,c:#000000)'
-    yield (
-        shapely.point_on_surface(geom),
-        {
-            "Layer": DXF_NUMBER_LAYER,
-            "Text": number,
-            "OGR_STYLE": label,
-        },
-    )
+    style = f'LABEL(f:"Arial",t:"{text}",s:{height:g}g,p:5,c:#000000)'
+    point = shapely.point_on_surface(geom)
+    yield point, {"Layer": DXF_LABEL_LAYER, "Text": text, "OGR_STYLE": style}
 
 
 def write_dxf(
     path: Path, rows: Iterable[ExportRow], fields: list[ExportField], *, srid: int
 ) -> Written:
-    """DXF: each ring a closed polyline on layer THUA_DAT, the parcel number
-    a text at a point inside it on layer SO_THUA; storage-CRS coordinates.
+    """DXF: each ring a closed polyline on layer THUA_DAT; the parcel's
+    number, land-use code and legal area in one text at a point inside it,
+    on layer NHAN_THUA; storage-CRS coordinates (X easting, as CAD draws).
 
-    DXF has no attribute table and no CRS: the other columns are not written.
+    DXF has no attribute table and no CRS: the other columns are not
+    written. The importer's drawing reader reads such a file back when the
+    commune, the sheet and the CRS are named (one sheet per file).
     """
     features = (entity for row in rows for entity in _dxf_entities(row))
     write_vector_file(path, features, layer=LAYER, epsg=None, geometry_type="GEOMETRY")

@@ -5,11 +5,12 @@ exported file imported again. Attributes (key, current commune, land use,
 legal area, address, scale, term, owners, documents, certificate) must
 come back exactly as the importer stored them. Boundaries and computed
 areas come back exactly from the VN-2000 formats (GeoPackage, Shapefile,
-GeoJSON with a "crs" member, CSV with WKT); RFC 7946 GeoJSON rounds
+GeoJSON with a "crs" member, CSV and XLSX with WKT); RFC 7946 GeoJSON rounds
 longitude and latitude to 8 decimals (at most 0.56 mm on the ground in
 Vietnam, both axes together under 0.8 mm), so its vertices come back
 within 1 mm and each computed area within 1 mm × the perimeter + 0.01 m²
-(the stored 0.01 m² rounding).
+(the stored 0.01 m² rounding). A DXF drawing of one map sheet gives back
+what a drawing holds: boundaries, numbers, land-use codes and legal areas.
 """
 
 from decimal import Decimal
@@ -22,9 +23,7 @@ from django.contrib.gis.gdal import DataSource
 
 from lis.cadastre.models import Parcel
 from lis.core import crs
-from lis.exchange.errors import ImportRefusedError
 from lis.exchange.export import ParcelSelection, export_parcels
-from lis.exchange.parcel_import.service import ImportOptions, import_parcel_file
 from lis.exchange.sample_data import generate, write_sample
 from lis.exchange.tests.fixtures.export_data import (
     boundaries,
@@ -59,6 +58,7 @@ def _same_boundaries(before: dict, after: dict) -> dict[str, bool]:
         ("thua_dat.shp", {}),
         ("thua_dat.geojson", {"crs_srid": 9212}),
         ("thua_dat.csv", {}),
+        ("thua_dat.xlsx", {}),
     ],
 )
 def test_vn2000_formats_give_back_the_same_parcels(tmp_path, officer, name, options):
@@ -152,7 +152,7 @@ def _dxf_entities(path) -> list[tuple[str, str | None, shapely.Geometry]]:
     ]
 
 
-def test_dxf_keeps_boundaries_and_parcel_numbers(tmp_path, officer):
+def test_dxf_keeps_boundaries_and_labels(tmp_path, officer):
     load_cadastre(tmp_path)
     shapes = boundaries()
 
@@ -164,34 +164,57 @@ def test_dxf_keeps_boundaries_and_parcel_numbers(tmp_path, officer):
 
     entities = _dxf_entities(result.path)
     rings = [g for layer, _text, g in entities if layer == "THUA_DAT"]
-    labels = [(text, g) for layer, text, g in entities if layer == "SO_THUA"]
+    labels = [(text, g) for layer, text, g in entities if layer == "NHAN_THUA"]
     assert [g.geom_type for g in rings] == ["LineString"] * 3
     assert all(g.is_closed for g in rings)
     rebuilt = [
         shapely.normalize(shapely.MultiPolygon([shapely.Polygon(g)])) for g in rings
     ]
     assert rebuilt == [shapes["25198/1/1"], shapes["25198/1/2"], shapes["25198/1/3"]]
-    assert [text for text, _g in labels] == ["1", "2", "3"]
+    assert [text for text, _g in labels] == [
+        "1\nCLN\n499,6",
+        "2\nONT\n500,4",
+        "3\nDGT\n500,0",
+    ]
     assert [p.within(r) for (_t, p), r in zip(labels, rebuilt, strict=True)] == [
         True
     ] * 3
 
 
-def test_dxf_cannot_be_imported_again_for_want_of_attributes(tmp_path, officer):
+def test_dxf_of_a_sheet_gives_back_what_a_drawing_holds(tmp_path, officer):
     load_cadastre(tmp_path)
+    before, shapes = snapshot(), boundaries()
     result = export_parcels(
         ParcelSelection(commune_code="25198", sheet=1),
         tmp_path / "sheet1.dxf",
         acting_user=officer,
     )
-    before = snapshot()
+    clear_cadastre()
 
-    with pytest.raises(ImportRefusedError) as refused:
-        import_parcel_file(result.path, ImportOptions(srid=9212), acting_user=None)
+    # A drawing carries no CRS, commune or sheet: they are named.
+    import_file(result.path, srid=9212, commune="25198", sheet=1)
 
-    # DXF has no attribute table: commune, sheet and land use are not in it.
-    assert "The file has no field for: commune (commune code)" in str(refused.value)
-    assert snapshot() == before
+    drawn = {"uid", "legal_area", "computed_area", "catalogue", "current"}
+    after = snapshot()
+    assert {
+        k: {f: v for f, v in p.items() if f in drawn} for k, p in after.items()
+    } == {
+        k: {f: v for f, v in p.items() if f in drawn}
+        for k, p in before.items()
+        if k.startswith("25198/1/")
+    }
+    assert {k: [u[0] for u in p["purposes"]] for k, p in after.items()} == {
+        "25198/1/1": ["CLN"],
+        "25198/1/2": ["ONT"],
+        "25198/1/3": ["DGT"],
+    }
+    # No attribute table: address, scale, term and land users stay behind.
+    assert {(p["address"], p["scale"], p["rights"] == []) for p in after.values()} == {
+        ("", None, True)
+    }
+    assert _same_boundaries(
+        {k: shapes[k] for k in after}, boundaries()
+    ) == dict.fromkeys(after, True)
 
 
 def test_dxf_writes_each_ring_of_holed_and_multipart_parcels(tmp_path, officer):
@@ -204,24 +227,22 @@ def test_dxf_writes_each_ring_of_holed_and_multipart_parcels(tmp_path, officer):
     )
 
     entities = _dxf_entities(result.path)
+    # The drawing reader takes each closed boundary for a parcel: a hole
+    # without its own parcel, or a second part, has no number and would be
+    # refused; in real maps a hole is the parcel inside it.
     assert [(layer, text) for layer, text, _g in entities] == [
         ("THUA_DAT", None),
         ("THUA_DAT", None),
-        ("SO_THUA", "1"),
+        ("NHAN_THUA", "1\nODT\n480,0"),
         ("THUA_DAT", None),
         ("THUA_DAT", None),
-        ("SO_THUA", "2"),
+        ("NHAN_THUA", "2\nCLN\n400,0"),
     ]
     assert [
         round(shapely.Polygon(g).area, 6)
         for layer, _t, g in entities
         if layer == "THUA_DAT"
-    ] == [
-        500.0,
-        20.0,
-        200.0,
-        200.0,
-    ]
+    ] == [500.0, 20.0, 200.0, 200.0]
 
 
 def test_xlsx_holds_each_parcel_and_its_vertex_table(tmp_path, officer):
@@ -232,8 +253,6 @@ def test_xlsx_holds_each_parcel_and_its_vertex_table(tmp_path, officer):
         ParcelSelection(), tmp_path / "thua_dat.xlsx", acting_user=officer
     )
 
-    # The importer does not read XLSX yet (coordinate tables: another part
-    # of issue #3), so the workbook is read here.
     book = openpyxl.load_workbook(result.path)
     assert book.sheetnames == ["ThuaDat", "ToaDo"]
     header, *rows = list(book["ThuaDat"].values)
@@ -272,10 +291,11 @@ def test_xlsx_vertex_table_rebuilds_every_ring(tmp_path, officer):
     header, *rows = list(openpyxl.load_workbook(result.path)["ToaDo"].values)
     assert header == (
         "maDVHCXa", "soHieuToBanDo", "soThuTuThua",
-        "phan", "lo", "soHieuDiem", "X", "Y", "canh",
+        "phan", "lo", "soHieuDiem", "X", "Y", "canh", "EPSG",
     )  # fmt: skip
     rings: dict[tuple, list] = {}
-    for code, sheet, number, part, hole, point, north, east, _edge in rows:
+    for code, sheet, number, part, hole, point, north, east, _edge, epsg in rows:
+        assert epsg == 9212
         rings.setdefault((f"{code}/{sheet}/{number}", part, hole), []).append(
             (point, east, north)
         )
