@@ -12,7 +12,7 @@ import shapely
 from django.contrib.gis.gdal import DataSource
 from pyproj import CRS, Transformer
 
-from lis.cadastre.models import LandUsePurpose, Parcel
+from lis.cadastre.models import LandUsePurpose, LandUser, Parcel
 from lis.core import crs
 from lis.exchange.export import FIELDS, ParcelSelection, export_parcels
 from lis.exchange.export.tables import neutralise
@@ -22,6 +22,7 @@ from lis.exchange.tests.fixtures.export_data import (
     FORMULA_NAME,
     cadastre_features,
     clear_cadastre,
+    import_file,
     load_cadastre,
 )
 from lis.exchange.tests.fixtures.parcel_files import ORIGIN, feature, square
@@ -449,3 +450,34 @@ def test_xlsx_tables_longer_than_a_sheet_go_on_in_further_sheets(
         book[n].max_row - 1 for n in book.sheetnames if n.startswith("ToaDo")
     )
     assert vertex_rows == 4 + 4 + 4 + 8 + 8 + 4 + 4
+
+
+def test_formula_like_text_comes_back_exactly_from_xlsx(tmp_path, officer):
+    _formula_cadastre(tmp_path)
+    result = _export(tmp_path, "thua_dat.xlsx", officer)
+    clear_cadastre()
+
+    import_file(result.path)
+
+    assert sorted(LandUser.objects.values_list("full_name", flat=True)) == sorted(
+        ["+84 Nguyễn", FORMULA_NAME]
+    )
+    assert sorted(Parcel.objects.values_list("address", flat=True)) == [
+        "-Tổ 6",
+        "@Tổ 5",
+    ]
+
+
+def test_formula_like_text_comes_back_with_its_apostrophe_from_csv(tmp_path, officer):
+    _formula_cadastre(tmp_path)
+    result = _export(tmp_path, "thua_dat.csv", officer)
+    clear_cadastre()
+
+    import_file(result.path)
+
+    # TODO(#3): the importer keeps the apostrophe that neutralised the cell;
+    # it could drop one before = + - @ when reading CSV.
+    assert sorted(Parcel.objects.values_list("address", flat=True)) == [
+        "'-Tổ 6",
+        "'@Tổ 5",
+    ]
