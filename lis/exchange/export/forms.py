@@ -51,7 +51,7 @@ class ParcelExportForm(forms.Form):
         label=_("Largest legal area (m²)"), min_value=0, required=False
     )
     area = forms.CharField(
-        label=_("Area"),
+        label=_("Drawn area"),
         required=False,
         max_length=MAX_AREA_CHARACTERS,
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "POLYGON ((…))"}),
