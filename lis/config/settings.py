@@ -144,6 +144,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LIS_IMPORT_MAX_UPLOAD_BYTES = env_int("LIS_IMPORT_MAX_UPLOAD_MB", 500) * 1024 * 1024
+# Larger selections are exported on the server with `lis export-parcels`.
+LIS_EXPORT_WEB_MAX_PARCELS = env_int("LIS_EXPORT_WEB_MAX_PARCELS", 50_000)
 
 # GDAL 3.6 (Debian 12) cannot block file and network access; SRS text from
 # users is never parsed by GDAL, only by pyproj (STACK.md P3).

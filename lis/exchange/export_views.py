@@ -23,7 +23,6 @@ from lis.core.errors import DomainError
 from lis.exchange.export import SUFFIXES, ExportFormat, ExportResult, export_parcels
 from lis.exchange.export.forms import ParcelExportForm
 
-DEFAULT_WEB_MAX_PARCELS = 50_000
 # openpyxl writes some 40,000 cells a second: the workbook of 20,000
 # parcels, vertex table included, takes about 40 s, well within the web
 # server's timeout (120 s); the other formats take a few seconds.
@@ -32,7 +31,7 @@ DOWNLOAD_STEM = "thua_dat"
 
 
 def web_max_parcels(fmt: str | None = None) -> int:
-    limit = getattr(settings, "LIS_EXPORT_WEB_MAX_PARCELS", DEFAULT_WEB_MAX_PARCELS)
+    limit = settings.LIS_EXPORT_WEB_MAX_PARCELS
     if fmt == ExportFormat.XLSX:
         return min(limit, XLSX_WEB_MAX_PARCELS)
     return limit
