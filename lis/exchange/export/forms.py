@@ -57,7 +57,8 @@ class ParcelExportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "POLYGON ((…))"}),
         help_text=_(
             "A polygon as WKT or GeoJSON: longitude/latitude (WGS84) or"
-            " VN-2000 metres. Parcels whose inside meets it are exported."
+            " VN-2000 metres. Parcels that overlap it (not only touch it) are"
+            " exported."
         ),
     )
 

@@ -30,8 +30,8 @@ def _add(parent, tag: str, value: object, **attributes: str) -> None:
         # them, but data entered otherwise may hold them.
         raise ExportRefusedError(
             _(
-                "A %(element)s of a %(record)s holds control characters, which XML"
-                " cannot carry; correct it before exporting."
+                "Element %(element)s of %(record)s holds control characters, which"
+                " XML cannot carry; correct it before exporting."
             )
             % {"element": tag, "record": parent.tag}
         ) from err

@@ -348,7 +348,7 @@ class RowBuilder:
             if crs != self.crs:
                 raise gml.GeometryReadError(
                     _(
-                        "it is in %(name)s while the file's first boundary is in"
+                        "this boundary is in %(name)s while the file's first is in"
                         " %(first)s; one file holds one coordinate reference system"
                     )
                     % {"name": name, "first": self.crs.to_string()}

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from lis.admin_units.selectors import CommuneResolver
 from lis.core import audit
@@ -220,7 +220,11 @@ def _read_candidates(
 def _conversion_notes(converted: Counter) -> list[str]:
     """Say which legacy text encodings were converted, field by field."""
     return [
-        _("%(field)s: %(count)d values converted from %(encoding)s to Unicode.")
+        ngettext(
+            "%(field)s: %(count)d value converted from %(encoding)s to Unicode.",
+            "%(field)s: %(count)d values converted from %(encoding)s to Unicode.",
+            count,
+        )
         % {"field": field, "count": count, "encoding": encoding}
         for (field, encoding), count in sorted(converted.items())
     ]

@@ -88,7 +88,7 @@ def _checked_default(canonical: str, value: str) -> str:
         return str(read(value))
     except values.CellError as err:
         raise ImportRefusedError(
-            _("The %(name)s given: %(reason)s.")
+            _("The %(name)s given is not valid: %(reason)s.")
             % {"name": FIELD_LABELS[canonical], "reason": err}
         ) from err
 

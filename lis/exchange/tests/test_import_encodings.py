@@ -143,8 +143,8 @@ def test_shapefile_with_cpg_1258_keeps_all_134_vietnamese_letters(tmp_path):
     assert _addresses() == [lower + lower.upper()]
     assert len(lower) == 67
     assert report.notes == [
-        "diaChi: 1 values converted from Windows-1258 to Unicode.",
-        "tenChu: 1 values converted from Windows-1258 to Unicode.",
+        "diaChi: 1 value converted from Windows-1258 to Unicode.",
+        "tenChu: 1 value converted from Windows-1258 to Unicode.",
     ]
 
 
@@ -189,7 +189,7 @@ def test_named_tcvn3_converts_a_value_too_short_to_detect(tmp_path):
     assert _rejected(detected) == [(1, "tenChu", NOT_UTF8)]
     assert named.rejections == []
     assert _owners() == [("Lê", "LE")]
-    assert named.notes == ["tenChu: 1 values converted from TCVN3 to Unicode."]
+    assert named.notes == ["tenChu: 1 value converted from TCVN3 to Unicode."]
 
 
 # --- GeoPackages -----------------------------------------------------------------
@@ -230,7 +230,7 @@ def test_named_vni_converts_what_detection_leaves_undecided(tmp_path):
     report = _import(path, encoding="vni")
 
     assert _owners() == [("Phan Thị An", "PHAN THI AN")]
-    assert report.notes == ["tenChu: 1 values converted from VNI to Unicode."]
+    assert report.notes == ["tenChu: 1 value converted from VNI to Unicode."]
 
 
 def test_named_vni_leaves_values_that_are_unicode_already(tmp_path):
@@ -246,7 +246,7 @@ def test_named_vni_leaves_values_that_are_unicode_already(tmp_path):
     report = _import(path, encoding="vni")
 
     assert _owners() == [("Lê Văn Hùng", "LE VAN HUNG"), ("Phan Thị An", "PHAN THI AN")]
-    assert report.notes == ["tenChu: 1 values converted from VNI to Unicode."]
+    assert report.notes == ["tenChu: 1 value converted from VNI to Unicode."]
 
 
 def test_detection_leaves_a_value_that_reads_as_unicode(tmp_path):
@@ -338,7 +338,7 @@ def test_command_line_encoding_option_names_vni(tmp_path):
     )
 
     assert _owners() == [("Phan Thị An", "PHAN THI AN")]
-    assert "  tenChu: 1 values converted from VNI to Unicode." in out.getvalue()
+    assert "  tenChu: 1 value converted from VNI to Unicode." in out.getvalue()
 
 
 def test_web_import_takes_the_text_encoding_from_the_form(
@@ -353,7 +353,7 @@ def test_web_import_takes_the_text_encoding_from_the_form(
 
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.SUCCEEDED
-    assert job.report["notes"] == ["tenChu: 1 values converted from VNI to Unicode."]
+    assert job.report["notes"] == ["tenChu: 1 value converted from VNI to Unicode."]
     assert _owners() == [("Phan Thị An", "PHAN THI AN")]
 
 

@@ -715,8 +715,8 @@ def test_boundary_in_another_crs_than_the_first_is_rejected(tmp_path):
         (
             2,
             "geometry",
-            "the boundary cannot be read: it is in EPSG:9210 while the file's first"
-            " boundary is in EPSG:9212; one file holds one coordinate reference"
+            "the boundary cannot be read: this boundary is in EPSG:9210 while the"
+            " file's first is in EPSG:9212; one file holds one coordinate reference"
             " system",
             "invalid_geometry",
         )
@@ -1070,7 +1070,7 @@ def test_export_refuses_control_characters_xml_cannot_carry(
         _export(path, officer)
 
     assert str(caught.value.message) == (
-        "A hoTen of a CaNhan holds control characters, which XML cannot carry;"
+        "Element hoTen of CaNhan holds control characters, which XML cannot carry;"
         " correct it before exporting."
     )
     assert list(tmp_path.glob("*.xml")) == []

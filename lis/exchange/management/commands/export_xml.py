@@ -42,7 +42,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if options["unit_catalogue"] and not options["commune"]:
-            raise CommandError(_("--unit-catalogue names the catalogue of --commune."))
+            raise CommandError(_("--unit-catalogue needs --commune."))
         progress = ConsoleProgress(enabled=options["verbosity"] > 0)
         try:
             result = export_xml(

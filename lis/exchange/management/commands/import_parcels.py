@@ -49,7 +49,10 @@ class ConsoleProgress:
 class Command(BaseCommand):
     @property
     def help(self) -> str:
-        return _("Import parcels from a Shapefile, GeoPackage or GeoJSON file.")
+        return _(
+            "Import parcels from a map file: Shapefile, GeoPackage, GeoJSON, KML,"
+            " a coordinate table (CSV/XLSX) or a drawing (DXF/DGN)."
+        )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", type=Path)

@@ -28,7 +28,7 @@ class Command(BaseCommand):
             "--unit-catalogue",
             choices=UnitCatalogue.values,
             help=_(
-                "catalogue of the commune codes the file does not qualify: 2004"
+                "catalogue of the commune codes the file gives without one: 2004"
                 " (until 30/06/2025) or 2025"
             ),
         )
