@@ -21,7 +21,7 @@ from lis.exchange.parcel_import import values
 from lis.exchange.parcel_import.candidates import (
     ORGANISATION_OBJECTS,
     Rejection,
-    _user_kind,
+    user_kind,
 )
 from lis.exchange.parcel_import.coordinate_tables import cell
 from lis.reference.models import LandUserObjectType
@@ -184,7 +184,7 @@ class RowReader:
             name=name,
             name_key=search_key(name),
             birth_year=birth_year,
-            kind=_user_kind(object_type, document[0]),
+            kind=user_kind(object_type, document[0]),
             object_type=object_type,
             document_kind=document[0],
             document_number=document[1],

@@ -290,7 +290,7 @@ class CandidateBuilder:
             name=name,
             name_key=search_key(name),
             birth_year=self._optional(row, f"{prefix}_birth_year", values.birth_year),
-            kind=_user_kind(object_type, kind),
+            kind=user_kind(object_type, kind),
             object_type=object_type,
             document_kind=kind,
             document_number=number,
@@ -357,7 +357,7 @@ class CandidateBuilder:
         )
 
 
-def _user_kind(
+def user_kind(
     object_type: LandUserObjectType | None, document_kind: str | None
 ) -> str:
     code = object_type.code if object_type else None
